@@ -1,0 +1,127 @@
+/* mod_authgate: one authentication gate for Apache httpd 2.4.
+ *
+ * This file is the table of contents: the directives, the per-directory
+ * configuration and its merge, and the hooks and providers the module
+ * registers.  The logic lives in src/: ag_*.c is the pure core (no httpd
+ * headers), src/mod_authgate_*.c adapts it to httpd. */
+#define AUTHGATE_DECLARES_MODULE
+#include "src/mod_authgate.h"
+
+#include <apr_strings.h>
+
+/* The schemes built into this version, by ag_scheme_id.  A scheme named in
+ * AuthGateSchemes but missing here is a configuration error. */
+const authgate_scheme *const authgate_schemes[AG_SCHEME__COUNT] = {
+    [AG_SCHEME_BASIC] = &authgate_scheme_basic,
+};
+
+/* --- configuration ------------------------------------------------------ */
+
+static void *create_dir_conf(apr_pool_t *p, char *dir)
+{
+    authgate_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
+
+    conf->preflight = AUTHGATE_UNSET;
+    return conf;
+}
+
+#define MERGE_PTR(field) (add->field != NULL ? add->field : base->field)
+#define MERGE_INT(field) (add->field != AUTHGATE_UNSET ? add->field \
+                                                       : base->field)
+
+/* A directive set in the inner section wins; one not set there is
+ * inherited from the outer one. */
+static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const authgate_dir_conf *base = basev, *add = addv;
+    authgate_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
+
+    conf->schemes = MERGE_PTR(schemes);
+    conf->preflight = MERGE_INT(preflight);
+    conf->basic_providers = MERGE_PTR(basic_providers);
+    return conf;
+}
+
+/* --- directives --------------------------------------------------------- */
+
+static const char *set_schemes(cmd_parms *cmd, void *dconf, int argc,
+                               char *const argv[])
+{
+    authgate_dir_conf *conf = dconf;
+    unsigned seen = 0;
+    int i;
+
+    if (argc == 0)
+        return "AuthGateSchemes: name at least one scheme";
+    conf->schemes = apr_array_make(cmd->pool, argc, sizeof(ag_scheme_id));
+    for (i = 0; i < argc; i++) {
+        ag_scheme_id id = ag_scheme_lookup(argv[i]);
+
+        if (id == AG_SCHEME_NONE)
+            return apr_psprintf(cmd->pool,
+                                "AuthGateSchemes: unknown scheme '%s' (one "
+                                "of Bearer ApiKey Digest Basic)", argv[i]);
+        if (authgate_schemes[id] == NULL)
+            return apr_psprintf(cmd->pool,
+                                "AuthGateSchemes: scheme '%s' is not built "
+                                "into this version of mod_authgate", argv[i]);
+        if (seen & (1u << id))
+            return apr_psprintf(cmd->pool,
+                                "AuthGateSchemes: scheme '%s' named twice",
+                                argv[i]);
+        seen |= 1u << id;
+        APR_ARRAY_PUSH(conf->schemes, ag_scheme_id) = id;
+    }
+    return NULL;
+}
+
+static const char *set_basic_provider(cmd_parms *cmd, void *dconf,
+                                      const char *name)
+{
+    return authgate_add_basic_provider(cmd, dconf, name);
+}
+
+static const command_rec authgate_cmds[] = {
+    AP_INIT_TAKE_ARGV("AuthGateSchemes", set_schemes, NULL, OR_AUTHCFG,
+                      "enabled schemes, in challenge order: Bearer ApiKey "
+                      "Digest Basic"),
+    AP_INIT_FLAG("AuthGatePreflight", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(authgate_dir_conf, preflight),
+                 OR_AUTHCFG,
+                 "On: a CORS preflight passes without credentials"),
+    AP_INIT_ITERATE("AuthGateBasicProvider", set_basic_provider, NULL,
+                    OR_AUTHCFG,
+                    "authn providers that check Basic passwords"),
+    {NULL}
+};
+
+/* --- hooks and providers ------------------------------------------------ */
+
+static void register_hooks(apr_pool_t *p)
+{
+    /* Lets a CORS preflight through before anything asks for a user. */
+    ap_hook_check_access_ex(authgate_preflight, NULL, NULL, APR_HOOK_FIRST,
+                            AP_AUTH_INTERNAL_PER_CONF);
+    /* Reads the credentials of AuthType AuthGate and sets r->user. */
+    ap_hook_check_authn(authgate_check_authn, NULL, NULL, APR_HOOK_MIDDLE,
+                        AP_AUTH_INTERNAL_PER_CONF);
+    /* A 401 raised by mod_authz_core carries our challenges too. */
+    ap_hook_note_auth_failure(authgate_note_auth_failure, NULL, NULL,
+                              APR_HOOK_MIDDLE);
+    /* Require auth-scheme bearer|apikey|digest|basic */
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "auth-scheme",
+                              AUTHZ_PROVIDER_VERSION,
+                              &authgate_authz_auth_scheme,
+                              AP_AUTH_INTERNAL_PER_CONF);
+}
+
+AP_DECLARE_MODULE(authgate) = {
+    STANDARD20_MODULE_STUFF,
+    create_dir_conf,
+    merge_dir_conf,
+    NULL,
+    NULL,
+    authgate_cmds,
+    register_hooks,
+    AP_MODULE_FLAG_NONE
+};

@@ -1,0 +1,98 @@
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "ag_challenge.h"
+
+struct ag_challenge {
+    apr_pool_t *pool;
+    const char *scheme;
+    apr_array_header_t *params;  /* of const char *, "name=value" */
+};
+
+static int is_tchar(unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9'))
+        return 1;
+    return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+static int is_token(const char *s)
+{
+    if (*s == '\0')
+        return 0;
+    for (; *s != '\0'; s++)
+        if (!is_tchar((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
+const char *ag_quote(const char *value, apr_pool_t *p)
+{
+    apr_size_t n = 2;
+    const char *s;
+    char *out, *o;
+
+    for (s = value; *s != '\0'; s++)
+        n += (*s == '"' || *s == '\\') ? 2 : 1;
+    out = o = apr_palloc(p, n + 1);
+    *o++ = '"';
+    for (s = value; *s != '\0'; s++) {
+        unsigned char c = (unsigned char)*s;
+
+        if ((c < 0x20 && c != '\t') || c == 0x7f)
+            continue;
+        if (c == '"' || c == '\\')
+            *o++ = '\\';
+        *o++ = (char)c;
+    }
+    *o++ = '"';
+    *o = '\0';
+    return out;
+}
+
+ag_challenge *ag_challenge_make(const char *scheme, apr_pool_t *p)
+{
+    ag_challenge *c = apr_palloc(p, sizeof(*c));
+
+    c->pool = p;
+    c->scheme = scheme;
+    c->params = apr_array_make(p, 6, sizeof(const char *));
+    return c;
+}
+
+void ag_challenge_add_quoted(ag_challenge *c, const char *name,
+                             const char *value)
+{
+    APR_ARRAY_PUSH(c->params, const char *) =
+        apr_pstrcat(c->pool, name, "=", ag_quote(value, c->pool), NULL);
+}
+
+void ag_challenge_add_token(ag_challenge *c, const char *name,
+                            const char *value)
+{
+    if (!is_token(value)) {
+        ag_challenge_add_quoted(c, name, value);
+        return;
+    }
+    APR_ARRAY_PUSH(c->params, const char *) =
+        apr_pstrcat(c->pool, name, "=", value, NULL);
+}
+
+const char *ag_challenge_render(const ag_challenge *c, apr_pool_t *p)
+{
+    apr_size_t len = strlen(c->scheme);
+    char *out, *o;
+    int i;
+
+    for (i = 0; i < c->params->nelts; i++)
+        len += 2 + strlen(APR_ARRAY_IDX(c->params, i, const char *));
+    out = o = apr_palloc(p, len + 1);
+    o = stpcpy(o, c->scheme);
+    for (i = 0; i < c->params->nelts; i++) {
+        o = stpcpy(o, i == 0 ? " " : ", ");
+        o = stpcpy(o, APR_ARRAY_IDX(c->params, i, const char *));
+    }
+    return out;
+}

@@ -1,0 +1,35 @@
+/* RFC 7235 §2.1 challenges, as sent in WWW-Authenticate and
+ * Proxy-Authenticate:
+ *
+ *   challenge = auth-scheme [ 1*SP ( token68 / #auth-param ) ]
+ *
+ * Values given as quoted are written as quoted-strings with '"' and '\'
+ * escaped; octets a header may not carry (CTLs other than HTAB) are left
+ * out, so no configured or computed text can split a header. */
+#ifndef AG_CHALLENGE_H
+#define AG_CHALLENGE_H
+
+#include <apr_pools.h>
+#include <apr_tables.h>
+
+typedef struct ag_challenge ag_challenge;
+
+/* A challenge of SCHEME, with no parameters yet. */
+ag_challenge *ag_challenge_make(const char *scheme, apr_pool_t *p);
+
+/* Appends NAME="VALUE". */
+void ag_challenge_add_quoted(ag_challenge *c, const char *name,
+                             const char *value);
+
+/* Appends NAME=VALUE; VALUE must be a token (algorithm=SHA-256,
+ * stale=true); a value that is not one is written quoted instead. */
+void ag_challenge_add_token(ag_challenge *c, const char *name,
+                            const char *value);
+
+/* The challenge as one header value. */
+const char *ag_challenge_render(const ag_challenge *c, apr_pool_t *p);
+
+/* VALUE as a quoted-string, with its DQUOTEs. */
+const char *ag_quote(const char *value, apr_pool_t *p);
+
+#endif

@@ -1,0 +1,115 @@
+/* mod_authgate's private header: the configuration the glue shares, the
+ * scheme interface, and the module's logging identity.  Included only by
+ * mod_authgate.c and src/mod_authgate_*.c, never by the pure core. */
+#ifndef MOD_AUTHGATE_H
+#define MOD_AUTHGATE_H
+
+/* httpd's ap_config_auto.h defines these as httpd's own. */
+#undef PACKAGE_NAME
+#undef PACKAGE_STRING
+#undef PACKAGE_TARNAME
+#undef PACKAGE_VERSION
+#undef PACKAGE_BUGREPORT
+#undef PACKAGE_URL
+
+#include <httpd.h>
+#include <http_config.h>
+#include <http_log.h>
+#include <http_protocol.h>
+#include <http_request.h>
+#include <ap_provider.h>
+#include <mod_auth.h>
+
+#include <apr_strings.h>
+
+#include "ag_header.h"
+#include "ag_reason.h"
+#include "ag_scheme.h"
+
+/* So that `LogLevel authgate:info` reaches every file of the module
+ * (mod_authgate.c gets it from AP_DECLARE_MODULE). */
+#ifndef AUTHGATE_DECLARES_MODULE
+APLOG_USE_MODULE(authgate);
+#endif
+
+extern module AP_MODULE_DECLARE_DATA authgate_module;
+
+#define AUTHGATE_AUTH_TYPE "AuthGate"
+
+/* Retry-After of a 503: a credential source is unavailable. */
+#define AUTHGATE_RETRY_AFTER "10"
+
+/* A flag directive's value before it is set anywhere. */
+#define AUTHGATE_UNSET (-1)
+
+/* Per-directory configuration.  A NULL pointer or AUTHGATE_UNSET means
+ * "not set here": the merge takes the parent's value. */
+typedef struct {
+    apr_array_header_t *schemes;          /* of ag_scheme_id, in order */
+    int preflight;                        /* AuthGatePreflight */
+    authn_provider_list *basic_providers; /* AuthGateBasicProvider */
+} authgate_dir_conf;
+
+/* What a scheme concluded of the request's credentials. */
+typedef struct {
+    ag_reason reason;        /* AG_OK, or why not */
+    int status;              /* on denial: the HTTP status (401, 400, 503) */
+    const char *user;        /* the authenticated user, or on denial the
+                                claimed one where known (for the log) */
+    const char *key_id;      /* API key id or JWT kid, where known */
+    const char *scope;       /* granted scopes, space-separated, or NULL */
+    const char *provider;    /* the authn provider that vouched, or NULL */
+} authgate_result;
+
+/* What the gate established for this request (r->request_config). */
+typedef struct {
+    ag_scheme_id scheme;
+    const char *scope;
+} authgate_request_state;
+
+/* NULL unless the gate authenticated this request. */
+const authgate_request_state *authgate_request_get(const request_rec *r);
+
+/* A scheme: one file in src/ each (mod_authgate_basic.c, ...).  Adding a
+ * scheme means writing one of these and listing it in authgate_schemes. */
+typedef struct {
+    ag_scheme_id id;
+    /* Judges CRED, which carries this scheme, into RES. */
+    void (*authenticate)(request_rec *r, const authgate_dir_conf *conf,
+                         const ag_credentials *cred, authgate_result *res);
+    /* Appends this scheme's challenges (const char *, header values) for a
+     * 401 whose reason is REASON. */
+    void (*challenge)(request_rec *r, const authgate_dir_conf *conf,
+                      ag_reason reason, apr_array_header_t *out);
+    /* Credentials from somewhere other than Authorization (an API key
+     * header, a query parameter); NULL when the scheme has none. */
+    apr_status_t (*find_other)(request_rec *r, const authgate_dir_conf *conf,
+                               ag_credentials **out);
+} authgate_scheme;
+
+/* The schemes built into this module, indexed by ag_scheme_id; NULL for a
+ * scheme named in the SPEC but not built yet. */
+extern const authgate_scheme *const authgate_schemes[AG_SCHEME__COUNT];
+
+extern const authgate_scheme authgate_scheme_basic;
+
+/* mod_authgate_authn.c: the check_authn and note_auth_failure hooks, and
+ * the access_checker_ex hook that lets CORS preflights through. */
+int authgate_check_authn(request_rec *r);
+int authgate_note_auth_failure(request_rec *r, const char *auth_type);
+int authgate_preflight(request_rec *r);
+/* The realm of challenges: AuthName, or "AuthGate" where none is set. */
+const char *authgate_realm(request_rec *r);
+/* The configuration in force, with SPEC.md's defaults filled in. */
+const apr_array_header_t *authgate_effective_schemes(
+    const authgate_dir_conf *conf);
+
+/* mod_authgate_authz.c: `Require auth-scheme`. */
+extern const authz_provider authgate_authz_auth_scheme;
+
+/* mod_authgate_basic.c: the provider list behind AuthGateBasicProvider. */
+const char *authgate_add_basic_provider(cmd_parms *cmd,
+                                        authgate_dir_conf *conf,
+                                        const char *name);
+
+#endif

@@ -1,0 +1,141 @@
+/* The Basic scheme (RFC 7617), checked by httpd's authn providers
+ * (AuthGateBasicProvider, default "file"), as mod_auth_basic does. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "ag_base64.h"
+#include "ag_challenge.h"
+#include "mod_authgate.h"
+
+#define DEFAULT_PROVIDER "file"
+
+const char *authgate_add_basic_provider(cmd_parms *cmd,
+                                        authgate_dir_conf *conf,
+                                        const char *name)
+{
+    authn_provider_list *item = apr_pcalloc(cmd->pool, sizeof(*item));
+    authn_provider_list **tail = &conf->basic_providers;
+
+    item->provider_name = name;
+    item->provider = ap_lookup_provider(AUTHN_PROVIDER_GROUP, name,
+                                        AUTHN_PROVIDER_VERSION);
+    if (item->provider == NULL)
+        return apr_psprintf(cmd->pool,
+                            "%s: unknown authn provider '%s' (is its module "
+                            "loaded?)", cmd->cmd->name, name);
+    if (item->provider->check_password == NULL)
+        return apr_psprintf(cmd->pool,
+                            "%s: authn provider '%s' cannot check passwords",
+                            cmd->cmd->name, name);
+    while (*tail != NULL)
+        tail = &(*tail)->next;
+    *tail = item;
+    return NULL;
+}
+
+/* Splits the decoded "user:password"; 0 when it is not of that form. */
+static int split_userpass(const unsigned char *raw, apr_size_t len,
+                          const char **user, const char **pass,
+                          apr_pool_t *p)
+{
+    const char *colon;
+
+    if (memchr(raw, '\0', len) != NULL)
+        return 0;
+    colon = strchr((const char *)raw, ':');
+    if (colon == NULL || colon == (const char *)raw)
+        return 0;
+    *user = apr_pstrmemdup(p, (const char *)raw,
+                           (apr_size_t)(colon - (const char *)raw));
+    *pass = colon + 1;
+    return 1;
+}
+
+static authn_status check_with_providers(request_rec *r,
+                                         const authgate_dir_conf *conf,
+                                         const char *user, const char *pass,
+                                         const char **provider_name)
+{
+    authn_provider_list dflt = {DEFAULT_PROVIDER, NULL, NULL};
+    const authn_provider_list *item = conf->basic_providers;
+    authn_status status = AUTH_USER_NOT_FOUND;
+
+    if (item == NULL) {
+        dflt.provider = ap_lookup_provider(AUTHN_PROVIDER_GROUP,
+                                           DEFAULT_PROVIDER,
+                                           AUTHN_PROVIDER_VERSION);
+        if (dflt.provider == NULL || dflt.provider->check_password == NULL) {
+            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                          "AG00020: Basic needs an authn provider: load "
+                          "mod_authn_file or set AuthGateBasicProvider");
+            return AUTH_GENERAL_ERROR;
+        }
+        item = &dflt;
+    }
+    for (; item != NULL; item = item->next) {
+        /* authn providers read their name from this note */
+        apr_table_setn(r->notes, AUTHN_PROVIDER_NAME_NOTE,
+                       item->provider_name);
+        status = item->provider->check_password(r, user, pass);
+        apr_table_unset(r->notes, AUTHN_PROVIDER_NAME_NOTE);
+        if (status != AUTH_USER_NOT_FOUND) {
+            *provider_name = item->provider_name;
+            break;
+        }
+    }
+    return status;
+}
+
+static void basic_authenticate(request_rec *r, const authgate_dir_conf *conf,
+                               const ag_credentials *cred,
+                               authgate_result *res)
+{
+    unsigned char *raw;
+    apr_size_t len;
+    const char *user, *pass;
+
+    if (cred->token68 == NULL ||
+        ag_base64_decode(cred->token68, strlen(cred->token68), AG_BASE64,
+                         &raw, &len, r->pool) != APR_SUCCESS ||
+        !split_userpass(raw, len, &user, &pass, r->pool)) {
+        res->reason = AG_R_MALFORMED;
+        res->status = HTTP_BAD_REQUEST;
+        return;
+    }
+    res->user = user;
+    switch (check_with_providers(r, conf, user, pass, &res->provider)) {
+    case AUTH_GRANTED:
+        res->reason = AG_OK;
+        return;
+    case AUTH_USER_NOT_FOUND:
+        res->reason = AG_R_BASIC_UNKNOWN_USER;
+        return;
+    case AUTH_GENERAL_ERROR:
+        res->reason = AG_R_BACKEND_UNAVAILABLE;
+        res->status = HTTP_SERVICE_UNAVAILABLE;
+        return;
+    default:
+        res->reason = AG_R_BASIC_BAD_PASSWORD;
+        return;
+    }
+}
+
+static void basic_challenge(request_rec *r, const authgate_dir_conf *conf,
+                            ag_reason reason, apr_array_header_t *out)
+{
+    ag_challenge *c;
+
+    if (reason == AG_R_MALFORMED)
+        return;
+    c = ag_challenge_make("Basic", r->pool);
+    ag_challenge_add_quoted(c, "realm", authgate_realm(r));
+    APR_ARRAY_PUSH(out, const char *) = ag_challenge_render(c, r->pool);
+}
+
+const authgate_scheme authgate_scheme_basic = {
+    AG_SCHEME_BASIC,
+    basic_authenticate,
+    basic_challenge,
+    NULL,
+};

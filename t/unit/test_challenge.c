@@ -1,0 +1,43 @@
+#include "ag_challenge.h"
+#include "tap.h"
+
+int main(void)
+{
+    apr_pool_t *p = tap_pool();
+    ag_challenge *c;
+
+    c = ag_challenge_make("Bearer", p);
+    is_str(ag_challenge_render(c, p), "Bearer", "scheme alone");
+    ag_challenge_add_quoted(c, "realm", "api");
+    is_str(ag_challenge_render(c, p), "Bearer realm=\"api\"", "one param");
+    ag_challenge_add_quoted(c, "error", "invalid_token");
+    is_str(ag_challenge_render(c, p),
+           "Bearer realm=\"api\", error=\"invalid_token\"",
+           "params joined with ', '");
+
+    c = ag_challenge_make("Basic", p);
+    ag_challenge_add_quoted(c, "realm", "say \"hi\" \\ bye");
+    is_str(ag_challenge_render(c, p),
+           "Basic realm=\"say \\\"hi\\\" \\\\ bye\"",
+           "DQUOTE and backslash are escaped");
+
+    c = ag_challenge_make("Basic", p);
+    ag_challenge_add_quoted(c, "realm", "a\r\nSet-Cookie: x\x7f\tb");
+    is_str(ag_challenge_render(c, p), "Basic realm=\"aSet-Cookie: x\tb\"",
+           "CR, LF and DEL are dropped, HTAB kept");
+
+    c = ag_challenge_make("Digest", p);
+    ag_challenge_add_token(c, "algorithm", "SHA-256");
+    ag_challenge_add_token(c, "stale", "true");
+    ag_challenge_add_token(c, "bad", "not a token");
+    ag_challenge_add_token(c, "empty", "");
+    is_str(ag_challenge_render(c, p),
+           "Digest algorithm=SHA-256, stale=true, bad=\"not a token\", "
+           "empty=\"\"",
+           "tokens bare, non-tokens quoted");
+
+    is_str(ag_quote("", p), "\"\"", "empty quoted-string");
+    is_str(ag_quote("\xc3\xa9t\xc3\xa9", p), "\"\xc3\xa9t\xc3\xa9\"",
+           "obs-text (UTF-8) passes");
+    return tap_done();
+}

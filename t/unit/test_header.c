@@ -1,0 +1,113 @@
+#include <string.h>
+
+#include "ag_header.h"
+#include "tap.h"
+
+static ag_credentials *parse(const char *value)
+{
+    ag_credentials *cred = NULL;
+
+    if (ag_header_parse(value, &cred, NULL, tap_pool()) != APR_SUCCESS)
+        return NULL;
+    return cred;
+}
+
+static const char *why(const char *value)
+{
+    ag_credentials *cred;
+    const char *w = NULL;
+
+    ag_header_parse(value, &cred, &w, tap_pool());
+    return w;
+}
+
+int main(void)
+{
+    ag_credentials *c;
+    char *big;
+
+    c = parse("Basic dXNlcjpwYXNz");
+    ok(c != NULL, "Basic token68 parses");
+    is_str(c ? c->scheme : NULL, "Basic", "scheme as sent");
+    is_str(c ? c->token68 : NULL, "dXNlcjpwYXNz", "token68 value");
+    ok(c && c->params->nelts == 0, "token68 has no params");
+
+    c = parse("Bearer abc.def-ghi_~+/==");
+    is_str(c ? c->token68 : NULL, "abc.def-ghi_~+/==",
+           "token68 with every allowed character and padding");
+    c = parse("Basic YQ==  ");
+    is_str(c ? c->token68 : NULL, "YQ==", "trailing OWS after token68");
+    c = parse("Negotiate");
+    ok(c && c->token68 == NULL && c->params->nelts == 0,
+       "scheme alone parses");
+    c = parse("Basic    YQ==");
+    is_str(c ? c->token68 : NULL, "YQ==", "several spaces after scheme");
+
+    c = parse("Digest username=\"Mufasa\", realm=\"http-auth@example.org\","
+              " nc=00000001,qop=auth ,  algorithm = SHA-256");
+    ok(c && c->token68 == NULL && c->params->nelts == 5,
+       "auth-param list parses");
+    is_str(c ? ag_header_param(c, "USERNAME") : NULL, "Mufasa",
+           "param lookup is case-insensitive");
+    is_str(c ? ag_header_param(c, "nc") : NULL, "00000001", "token value");
+    is_str(c ? ag_header_param(c, "qop") : NULL, "auth", "OWS before ','");
+    is_str(c ? ag_header_param(c, "algorithm") : NULL, "SHA-256",
+           "BWS around '='");
+    ok(c && ag_header_param(c, "cnonce") == NULL, "absent param is NULL");
+
+    c = parse("Digest a=\"x\\\"y\\\\z\"");
+    is_str(c ? ag_header_param(c, "a") : NULL, "x\"y\\z",
+           "quoted-pair escapes resolved");
+    c = parse("Digest a=\"\", b=\"\\q\"");
+    is_str(c ? ag_header_param(c, "a") : NULL, "", "empty quoted-string");
+    is_str(c ? ag_header_param(c, "b") : NULL, "q", "escaped ordinary char");
+    c = parse("Digest ,a=1,, b=2,");
+    ok(c && c->params->nelts == 2, "empty list elements are ignored");
+    c = parse("Digest a=\"caf\xc3\xa9\"");
+    is_str(c ? ag_header_param(c, "a") : NULL, "caf\xc3\xa9",
+           "obs-text in quoted-string");
+
+    ok(parse("Digest a=\"unterminated") == NULL, "unterminated quote");
+    is_str(why("Digest a=\"unterminated"), "unterminated quoted-string",
+           "reason names the unterminated quote");
+    ok(parse("Digest a=\"x\\") == NULL, "backslash at the end");
+    ok(parse("Digest a=1, A=2") == NULL, "duplicate params (any case)");
+    is_str(why("Digest a=1, a=2"), "parameter given twice",
+           "reason names the duplicate");
+    ok(parse("Digest a=1 b=2") == NULL, "missing comma");
+    c = parse("Digest a=");
+    is_str(c ? c->token68 : NULL, "a=",
+           "'a=' is a token68, not a param without a value");
+    ok(parse("Digest =1") == NULL, "missing name");
+    ok(parse("Digest a=1, b") == NULL, "name without '=' in a list");
+    ok(parse("Digest a=1, b=") == NULL, "missing value in a list");
+    ok(parse("Digest a=\"x\ry\"") == NULL, "CR inside quoted-string");
+    ok(parse("Basic YQ== YQ==") == NULL, "two token68s");
+    ok(parse("Basic dXNl, Basic cGFzcw==") == NULL,
+       "two credentials merged by the server into one value");
+    ok(parse("") == NULL, "empty value");
+    ok(parse("   ") == NULL, "blank value");
+    ok(parse("\"Basic\" YQ==") == NULL, "scheme that is not a token");
+    ok(parse("Basic\tYQ==") == NULL, "HTAB instead of SP after scheme");
+    ok(parse("Basic Y@Q") == NULL, "token68 with a foreign character");
+    ok(parse("Basic =YQ") == NULL, "token68 starting with '='");
+    ok(parse(NULL) == NULL, "NULL value");
+
+    big = apr_palloc(tap_pool(), AG_HEADER_MAX_LEN + 16);
+    memcpy(big, "Bearer ", 7);
+    memset(big + 7, 'a', AG_HEADER_MAX_LEN);
+    big[AG_HEADER_MAX_LEN + 7] = '\0';
+    ok(parse(big) == NULL, "longer than AG_HEADER_MAX_LEN is refused");
+    big[AG_HEADER_MAX_LEN - 1] = '\0';
+    ok(parse(big) != NULL, "just under the bound parses");
+    {
+        char many[2048];
+        int i, n = 0;
+
+        n += snprintf(many + n, sizeof(many) - n, "Digest ");
+        for (i = 0; i < AG_HEADER_MAX_PARAMS + 1; i++)
+            n += snprintf(many + n, sizeof(many) - n, "p%d=1,", i);
+        ok(parse(many) == NULL, "more than AG_HEADER_MAX_PARAMS params");
+    }
+    return tap_done();
+}
