@@ -1,0 +1,28 @@
+/* The authgate command-line tool: one file per command group
+ * (authgate_apikey.c, authgate_digest.c, authgate_jwt.c ...), all linking
+ * the module's pure core.  Exit codes are SPEC.md's. */
+#ifndef AUTHGATE_TOOL_H
+#define AUTHGATE_TOOL_H
+
+#include <apr_pools.h>
+
+#define AG_EXIT_OK      0   /* success */
+#define AG_EXIT_REFUSED 1   /* refused, verification failed */
+#define AG_EXIT_USAGE   2   /* usage or input error */
+
+/* A command group: `authgate NAME ...`.  RUN gets the arguments after
+ * NAME (argv[0] is NAME) and returns an exit code. */
+typedef struct {
+    const char *name;
+    const char *summary;    /* one line for `authgate --help` */
+    int (*run)(int argc, const char *const *argv, apr_pool_t *p);
+} ag_tool_command;
+
+/* Prints "authgate: MESSAGE" to standard error and returns CODE. */
+int ag_tool_fail(int code, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* 1 when ARG is -h or --help. */
+int ag_tool_is_help(const char *arg);
+
+#endif
