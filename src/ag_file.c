@@ -1,0 +1,329 @@
+#include <apr_errno.h>
+#include <apr_file_io.h>
+#include <apr_strings.h>
+
+#include "ag_file.h"
+
+/* --- reading and writing --------------------------------------------- */
+
+static void stamp_from(const apr_finfo_t *fi, ag_file_stamp *stamp)
+{
+    stamp->device = fi->device;
+    stamp->inode = fi->inode;
+    stamp->size = fi->size;
+    stamp->mtime = fi->mtime;
+}
+
+apr_status_t ag_file_stamp_get(const char *path, ag_file_stamp *stamp,
+                               apr_pool_t *p)
+{
+    apr_finfo_t fi;
+    apr_status_t rv;
+
+    rv = apr_stat(&fi, path, APR_FINFO_SIZE | APR_FINFO_MTIME |
+                             APR_FINFO_INODE | APR_FINFO_DEV, p);
+    if (rv != APR_SUCCESS && rv != APR_INCOMPLETE)
+        return rv;
+    stamp_from(&fi, stamp);
+    return APR_SUCCESS;
+}
+
+int ag_file_stamp_equal(const ag_file_stamp *a, const ag_file_stamp *b)
+{
+    return a->device == b->device && a->inode == b->inode &&
+           a->size == b->size && a->mtime == b->mtime;
+}
+
+apr_status_t ag_file_read(const char *path, apr_size_t max, char **data,
+                          apr_size_t *len, ag_file_stamp *stamp,
+                          apr_pool_t *p)
+{
+    apr_file_t *f;
+    apr_finfo_t fi;
+    apr_status_t rv;
+    apr_size_t n;
+    char *buf;
+
+    rv = apr_file_open(&f, path, APR_FOPEN_READ | APR_FOPEN_BINARY,
+                       APR_OS_DEFAULT, p);
+    if (rv != APR_SUCCESS)
+        return rv;
+    rv = apr_file_info_get(&fi, APR_FINFO_SIZE | APR_FINFO_MTIME |
+                                APR_FINFO_INODE | APR_FINFO_DEV |
+                                APR_FINFO_TYPE, f);
+    if (rv != APR_SUCCESS && rv != APR_INCOMPLETE)
+        goto done;
+    if (fi.filetype != APR_REG) {
+        rv = APR_EINVAL;
+        goto done;
+    }
+    if (fi.size < 0 || (apr_uint64_t)fi.size > max) {
+        rv = APR_ENOSPC;
+        goto done;
+    }
+    n = (apr_size_t)fi.size;
+    buf = apr_palloc(p, n + 1);
+    rv = n == 0 ? APR_SUCCESS : apr_file_read_full(f, buf, n, &n);
+    if (rv != APR_SUCCESS)
+        goto done;
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    if (stamp != NULL)
+        stamp_from(&fi, stamp);
+done:
+    apr_file_close(f);
+    return rv;
+}
+
+apr_status_t ag_file_write_atomic(const char *path, const void *data,
+                                  apr_size_t len, apr_fileperms_t perms,
+                                  apr_pool_t *p)
+{
+    char *tmp = apr_pstrcat(p, path, ".XXXXXX", NULL);
+    apr_file_t *f;
+    apr_size_t written;
+    apr_status_t rv;
+
+    rv = apr_file_mktemp(&f, tmp, APR_FOPEN_CREATE | APR_FOPEN_WRITE |
+                                  APR_FOPEN_EXCL | APR_FOPEN_BINARY, p);
+    if (rv != APR_SUCCESS)
+        return rv;
+    rv = apr_file_perms_set(tmp, perms);
+    if (rv == APR_SUCCESS || rv == APR_ENOTIMPL)
+        rv = apr_file_write_full(f, data, len, &written);
+    if (rv == APR_SUCCESS)
+        rv = apr_file_sync(f);
+    apr_file_close(f);
+    if (rv == APR_SUCCESS)
+        rv = apr_file_rename(tmp, path, p);
+    if (rv != APR_SUCCESS)
+        apr_file_remove(tmp, p);
+    return rv;
+}
+
+/* --- reloading ------------------------------------------------------- */
+
+struct ag_reload_gen {
+    apr_pool_t *pool;       /* unmanaged: owns DATA, freed at refs == 0 */
+    void *data;
+    ag_file_stamp stamp;
+    unsigned refs;          /* the reloader's own (while current) + users */
+};
+
+struct ag_reloader {
+    const char *path;
+    apr_size_t max;
+    apr_interval_time_t interval;
+    ag_reload_parse_fn parse;
+    void *baton;
+    apr_thread_mutex_t *mutex;
+    ag_reload_gen *current;
+    apr_time_t last_check;
+    int checking;           /* one caller at a time reads the file */
+    int failed_valid;       /* FAILED_STAMP is the file that last failed */
+    ag_file_stamp failed_stamp;
+    apr_uint64_t count;
+};
+
+/* Reads and parses the file into a new generation with one reference. */
+static apr_status_t load_gen(const ag_reloader *rl, ag_reload_gen **out,
+                             ag_file_stamp *stamp, const char **err)
+{
+    ag_reload_gen *gen;
+    apr_pool_t *pool;
+    apr_status_t rv;
+    apr_size_t len;
+    char *data;
+
+    rv = apr_pool_create_unmanaged_ex(&pool, NULL, NULL);
+    if (rv != APR_SUCCESS) {
+        *err = "out of memory";
+        return rv;
+    }
+    rv = ag_file_read(rl->path, rl->max, &data, &len, stamp, pool);
+    if (rv != APR_SUCCESS) {
+        *err = rv == APR_ENOSPC ? "file too large" : "cannot read file";
+        apr_pool_destroy(pool);
+        return rv;
+    }
+    gen = apr_pcalloc(pool, sizeof(*gen));
+    gen->pool = pool;
+    gen->stamp = *stamp;
+    gen->refs = 1;
+    *err = NULL;
+    rv = rl->parse(data, len, rl->baton, &gen->data, err, pool);
+    if (rv != APR_SUCCESS) {
+        if (*err == NULL)
+            *err = "invalid content";
+        apr_pool_destroy(pool);
+        return rv;
+    }
+    *out = gen;
+    return APR_SUCCESS;
+}
+
+static apr_status_t reloader_cleanup(void *data)
+{
+    ag_reloader *rl = data;
+
+    if (rl->current != NULL && --rl->current->refs == 0)
+        apr_pool_destroy(rl->current->pool);
+    rl->current = NULL;
+    return APR_SUCCESS;
+}
+
+apr_status_t ag_reloader_create(ag_reloader **out, const char *path,
+                                apr_size_t max, apr_interval_time_t interval,
+                                ag_reload_parse_fn parse, void *baton,
+                                const char **err, apr_pool_t *p)
+{
+    ag_reloader *rl = apr_pcalloc(p, sizeof(*rl));
+    ag_file_stamp stamp;
+    apr_status_t rv;
+
+    rl->path = apr_pstrdup(p, path);
+    rl->max = max;
+    rl->interval = interval;
+    rl->parse = parse;
+    rl->baton = baton;
+    rv = apr_thread_mutex_create(&rl->mutex, APR_THREAD_MUTEX_DEFAULT, p);
+    if (rv != APR_SUCCESS) {
+        *err = "cannot create a mutex";
+        return rv;
+    }
+    rv = load_gen(rl, &rl->current, &stamp, err);
+    if (rv != APR_SUCCESS)
+        return rv;
+    rl->last_check = apr_time_now();
+    apr_pool_cleanup_register(p, rl, reloader_cleanup,
+                              apr_pool_cleanup_null);
+    *out = rl;
+    return APR_SUCCESS;
+}
+
+/* Called by the one caller that checks: is there a new generation?  On
+ * AG_RELOAD_DONE, *FRESH holds it with one reference (the reloader's). */
+static ag_reload_event check_file(ag_reloader *rl, const ag_file_stamp *now,
+                                  ag_reload_gen **fresh, const char **err)
+{
+    ag_file_stamp stamp;
+    apr_pool_t *tmp;
+    apr_status_t rv;
+
+    if (apr_pool_create_unmanaged_ex(&tmp, NULL, NULL) != APR_SUCCESS)
+        return AG_RELOAD_NONE;
+    rv = ag_file_stamp_get(rl->path, &stamp, tmp);
+    apr_pool_destroy(tmp);
+    if (rv != APR_SUCCESS) {
+        ag_file_stamp gone = {0};
+
+        if (rl->failed_valid && ag_file_stamp_equal(&gone, &rl->failed_stamp))
+            return AG_RELOAD_NONE;
+        rl->failed_stamp = gone;
+        rl->failed_valid = 1;
+        *err = "cannot read file";
+        return AG_RELOAD_FAILED;
+    }
+    if (ag_file_stamp_equal(&stamp, now) ||
+        (rl->failed_valid && ag_file_stamp_equal(&stamp, &rl->failed_stamp)))
+        return AG_RELOAD_NONE;
+    if (load_gen(rl, fresh, &stamp, err) != APR_SUCCESS) {
+        rl->failed_stamp = stamp;
+        rl->failed_valid = 1;
+        return AG_RELOAD_FAILED;
+    }
+    rl->failed_valid = 0;
+    return AG_RELOAD_DONE;
+}
+
+ag_reload_gen *ag_reloader_acquire(ag_reloader *rl, apr_time_t now,
+                                   ag_reload_event *event, const char **err)
+{
+    ag_reload_gen *gen, *fresh = NULL, *old;
+    ag_file_stamp stamp;
+    unsigned left;
+    int check = 0;
+
+    *event = AG_RELOAD_NONE;
+    apr_thread_mutex_lock(rl->mutex);
+    gen = rl->current;
+    gen->refs++;
+    if (!rl->checking && now - rl->last_check >= rl->interval) {
+        rl->checking = 1;
+        rl->last_check = now;
+        check = 1;
+    }
+    stamp = gen->stamp;
+    apr_thread_mutex_unlock(rl->mutex);
+    if (!check)
+        return gen;
+
+    *event = check_file(rl, &stamp, &fresh, err);
+
+    apr_thread_mutex_lock(rl->mutex);
+    rl->checking = 0;
+    if (fresh == NULL) {
+        apr_thread_mutex_unlock(rl->mutex);
+        return gen;
+    }
+    old = rl->current;
+    rl->current = fresh;
+    rl->count++;
+    fresh->refs++;              /* the caller's */
+    /* OLD loses the reloader's reference and this caller's */
+    left = old->refs -= 2;
+    apr_thread_mutex_unlock(rl->mutex);
+    if (left == 0)
+        apr_pool_destroy(old->pool);
+    return fresh;
+}
+
+void ag_reload_release(ag_reloader *rl, ag_reload_gen *gen)
+{
+    unsigned refs;
+
+    apr_thread_mutex_lock(rl->mutex);
+    refs = --gen->refs;
+    apr_thread_mutex_unlock(rl->mutex);
+    if (refs == 0)
+        apr_pool_destroy(gen->pool);
+}
+
+typedef struct {
+    ag_reloader *rl;
+    ag_reload_gen *gen;
+} release_baton;
+
+static apr_status_t release_cleanup(void *data)
+{
+    release_baton *b = data;
+
+    ag_reload_release(b->rl, b->gen);
+    return APR_SUCCESS;
+}
+
+void ag_reload_release_with(ag_reloader *rl, ag_reload_gen *gen,
+                            apr_pool_t *p)
+{
+    release_baton *b = apr_palloc(p, sizeof(*b));
+
+    b->rl = rl;
+    b->gen = gen;
+    apr_pool_cleanup_register(p, b, release_cleanup, apr_pool_cleanup_null);
+}
+
+void *ag_reload_gen_data(const ag_reload_gen *gen)
+{
+    return gen->data;
+}
+
+apr_uint64_t ag_reloader_count(const ag_reloader *rl)
+{
+    return rl->count;
+}
+
+const char *ag_reloader_path(const ag_reloader *rl)
+{
+    return rl->path;
+}

@@ -1,0 +1,98 @@
+/* Files the gate reads (keys, API key records, user files, revocation
+ * lists) and the tool writes.
+ *
+ * Reading: whole files with a size bound, and a stamp (device, inode,
+ * size, mtime) that tells whether a file changed since.
+ * Writing: atomically, through a temporary file in the same directory and
+ * rename(2), so a running server never reads half a file.
+ * Reloading: ag_reloader keeps the last good parse of a file, re-checks the
+ * file at most once per interval, and hands each caller a generation that
+ * stays valid until released, so a request sees the whole old set or the
+ * whole new set, never a mix, and a file that turns bad keeps the old. */
+#ifndef AG_FILE_H
+#define AG_FILE_H
+
+#include <apr_file_info.h>
+#include <apr_pools.h>
+#include <apr_thread_mutex.h>
+#include <apr_time.h>
+
+typedef struct {
+    apr_dev_t device;
+    apr_ino_t inode;
+    apr_off_t size;
+    apr_time_t mtime;
+} ag_file_stamp;
+
+/* Reads PATH into *DATA (NUL-terminated; *LEN excludes the NUL) from P.
+ * APR_ENOSPC when the file is larger than MAX.  STAMP, when not NULL, gets
+ * the stamp of the file that was read. */
+apr_status_t ag_file_read(const char *path, apr_size_t max, char **data,
+                          apr_size_t *len, ag_file_stamp *stamp,
+                          apr_pool_t *p);
+
+/* The stamp of PATH now. */
+apr_status_t ag_file_stamp_get(const char *path, ag_file_stamp *stamp,
+                               apr_pool_t *p);
+
+int ag_file_stamp_equal(const ag_file_stamp *a, const ag_file_stamp *b);
+
+/* rw-r-----: what the tool gives the files it writes. */
+#define AG_FILE_PERMS_0640 \
+    (APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD)
+
+/* Replaces PATH with LEN bytes of DATA, mode PERMS (APR_FPROT_* bits),
+ * atomically. */
+apr_status_t ag_file_write_atomic(const char *path, const void *data,
+                                  apr_size_t len, apr_fileperms_t perms,
+                                  apr_pool_t *p);
+
+/* Turns a file's bytes into the object the gate uses.  Allocates from P,
+ * a pool of its own that lives exactly as long as the object.  On failure
+ * returns non-APR_SUCCESS and sets *ERR (a few words, never file content). */
+typedef apr_status_t (*ag_reload_parse_fn)(const char *data, apr_size_t len,
+                                           void *baton, void **out,
+                                           const char **err, apr_pool_t *p);
+
+typedef struct ag_reloader ag_reloader;
+typedef struct ag_reload_gen ag_reload_gen;
+
+/* What an ag_reloader_acquire() call did, for the caller to log. */
+typedef enum {
+    AG_RELOAD_NONE = 0,   /* nothing checked or nothing changed */
+    AG_RELOAD_DONE,       /* the file changed and the new parse is in use */
+    AG_RELOAD_FAILED      /* the file changed or vanished and could not be
+                             used: the last good generation stays */
+} ag_reload_event;
+
+/* Loads PATH now (the first load must succeed: a configuration error
+ * otherwise, with *ERR set).  INTERVAL is the least time between checks of
+ * the file.  The reloader lives as long as P. */
+apr_status_t ag_reloader_create(ag_reloader **out, const char *path,
+                                apr_size_t max, apr_interval_time_t interval,
+                                ag_reload_parse_fn parse, void *baton,
+                                const char **err, apr_pool_t *p);
+
+/* The generation in use, re-checking the file first when INTERVAL has
+ * passed since the last check (one caller checks; the others go on with
+ * the generation in use meanwhile).  Release it with ag_reload_release().
+ * *EVENT and, on AG_RELOAD_FAILED, *ERR tell what happened; a failure is
+ * reported once per change of the file, not at every check. */
+ag_reload_gen *ag_reloader_acquire(ag_reloader *rl, apr_time_t now,
+                                   ag_reload_event *event, const char **err);
+
+void ag_reload_release(ag_reloader *rl, ag_reload_gen *gen);
+
+/* Registers ag_reload_release() of GEN as a cleanup of P (a request's). */
+void ag_reload_release_with(ag_reloader *rl, ag_reload_gen *gen,
+                            apr_pool_t *p);
+
+/* The parsed object of GEN. */
+void *ag_reload_gen_data(const ag_reload_gen *gen);
+
+/* How many reloads succeeded since creation (for authgate_key_reloads_total). */
+apr_uint64_t ag_reloader_count(const ag_reloader *rl);
+
+const char *ag_reloader_path(const ag_reloader *rl);
+
+#endif
