@@ -97,8 +97,20 @@ static const command_rec authgate_cmds[] = {
 
 /* --- hooks and providers ------------------------------------------------ */
 
+static int post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                       apr_pool_t *ptemp, server_rec *s)
+{
+    /* The first of httpd's two configuration passes only checks syntax. */
+    if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
+        return OK;
+    authgate_check_forbidden_on_failure(s);
+    return OK;
+}
+
 static void register_hooks(apr_pool_t *p)
 {
+    /* Checks the configuration as a whole once it is read. */
+    ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
     /* Lets a CORS preflight through before anything asks for a user. */
     ap_hook_check_access_ex(authgate_preflight, NULL, NULL, APR_HOOK_FIRST,
                             AP_AUTH_INTERNAL_PER_CONF);

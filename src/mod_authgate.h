@@ -14,6 +14,7 @@
 
 #include <httpd.h>
 #include <http_config.h>
+#include <http_core.h>
 #include <http_log.h>
 #include <http_protocol.h>
 #include <http_request.h>
@@ -30,6 +31,9 @@
  * (mod_authgate.c gets it from AP_DECLARE_MODULE). */
 #ifndef AUTHGATE_DECLARES_MODULE
 APLOG_USE_MODULE(authgate);
+/* mod_authgate_confcheck.c: start-up warnings on the configuration. */
+void authgate_check_forbidden_on_failure(server_rec *s);
+
 #endif
 
 extern module AP_MODULE_DECLARE_DATA authgate_module;
@@ -111,5 +115,8 @@ extern const authz_provider authgate_authz_auth_scheme;
 const char *authgate_add_basic_provider(cmd_parms *cmd,
                                         authgate_dir_conf *conf,
                                         const char *name);
+
+/* mod_authgate_confcheck.c: start-up warnings on the configuration. */
+void authgate_check_forbidden_on_failure(server_rec *s);
 
 #endif
