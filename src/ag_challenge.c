@@ -52,6 +52,20 @@ const char *ag_quote(const char *value, apr_pool_t *p)
     return out;
 }
 
+const char *ag_unescape(const char *value, apr_pool_t *p)
+{
+    char *out = apr_palloc(p, strlen(value) + 1), *o = out;
+    const char *s;
+
+    for (s = value; *s != '\0'; s++) {
+        if (*s == '\\' && *++s == '\0')
+            break;
+        *o++ = *s;
+    }
+    *o = '\0';
+    return out;
+}
+
 ag_challenge *ag_challenge_make(const char *scheme, apr_pool_t *p)
 {
     ag_challenge *c = apr_palloc(p, sizeof(*c));

@@ -32,4 +32,10 @@ const char *ag_challenge_render(const ag_challenge *c, apr_pool_t *p);
 /* VALUE as a quoted-string, with its DQUOTEs. */
 const char *ag_quote(const char *value, apr_pool_t *p);
 
+/* VALUE with its quoted-pairs resolved ("\x" becomes "x"; a lone
+ * backslash at the end is dropped): the text that VALUE, written between
+ * DQUOTEs, stands for.  httpd keeps AuthName in that escaped form
+ * (ap_escape_quotes), so the realm is unescaped before ag_quote. */
+const char *ag_unescape(const char *value, apr_pool_t *p);
+
 #endif

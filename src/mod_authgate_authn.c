@@ -5,6 +5,7 @@
 #include <http_core.h>
 #include <http_protocol.h>
 
+#include "ag_challenge.h"
 #include "mod_authgate.h"
 
 static int is_ours(request_rec *r)
@@ -274,9 +275,12 @@ int authgate_preflight(request_rec *r)
     return OK;
 }
 
+/* ap_auth_name() is AuthName as mod_authn_core stores it, escaped for a
+ * quoted-string (ap_escape_quotes); the challenge builder quotes the
+ * realm itself, so it gets the plain text. */
 const char *authgate_realm(request_rec *r)
 {
     const char *name = ap_auth_name(r);
 
-    return name != NULL ? name : AUTHGATE_AUTH_TYPE;
+    return name != NULL ? ag_unescape(name, r->pool) : AUTHGATE_AUTH_TYPE;
 }

@@ -39,5 +39,16 @@ int main(void)
     is_str(ag_quote("", p), "\"\"", "empty quoted-string");
     is_str(ag_quote("\xc3\xa9t\xc3\xa9", p), "\"\xc3\xa9t\xc3\xa9\"",
            "obs-text (UTF-8) passes");
+
+    is_str(ag_unescape("say \\\"hi\\\" \\\\ bye", p), "say \"hi\" \\ bye",
+           "unescape resolves quoted-pairs");
+    is_str(ag_unescape("a\\bc", p), "abc", "escaped ordinary char");
+    is_str(ag_unescape("trailing\\", p), "trailing",
+           "lone backslash at the end is dropped");
+    is_str(ag_unescape("", p), "", "unescape of empty");
+    is_str(ag_unescape("plain", p), "plain", "nothing to unescape");
+    is_str(ag_quote(ag_unescape("say \\\"hi\\\"", p), p),
+           "\"say \\\"hi\\\"\"",
+           "an escaped AuthName is quoted once, not twice");
     return tap_done();
 }
