@@ -1,0 +1,74 @@
+# A configuration error stops `httpd -t` with a message that names the
+# directive, the file and the line.  Each case is a small configuration
+# of its own, checked by the httpd binary under test.
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Apache::Test;
+use Apache::TestUtil qw(t_cmp t_write_file);
+use File::Spec ();
+use AuthGateTest qw(command_output);
+
+my $vars = Apache::Test::vars();
+my $root = File::Spec->rel2abs(File::Spec->catdir($vars->{serverroot}, '..'));
+my $conf = File::Spec->catfile($vars->{t_logs}, 'configtest.conf');
+
+# [directives inside <Location /gate>, expected message, what]
+my @bad = (
+    [ 'AuthGateSchemes Bearer Foo',
+    qr/AuthGateSchemes: (?:scheme 'Bearer' is not built|unknown scheme 'Foo')/,
+      'AuthGateSchemes Bearer Foo' ],
+    [ 'AuthGateSchemes Basic Foo',
+      qr/AuthGateSchemes: unknown scheme 'Foo'/, 'an unknown scheme' ],
+    [ 'AuthGateSchemes Basic basic',
+      qr/AuthGateSchemes: scheme 'basic' named twice/,
+      'a scheme named twice' ],
+    [ 'AuthGateSchemes',
+      qr/AuthGateSchemes/, 'AuthGateSchemes without a scheme' ],
+    [ 'AuthGateBasicProvider nosuch',
+      qr/AuthGateBasicProvider: unknown authn provider 'nosuch'/,
+      'an authn provider that does not exist' ],
+    [ 'AuthGatePreflight maybe',
+      qr/AuthGatePreflight/, 'AuthGatePreflight neither On nor Off' ],
+    [ 'Require auth-scheme basic kerberos',
+      qr/Require auth-scheme: unknown scheme 'kerberos'/,
+      'Require auth-scheme with an unknown scheme' ],
+);
+
+plan tests => 2 + 3 * @bad;
+
+sub configtest {
+    my ($inside) = @_;
+    t_write_file($conf, <<CONF);
+Include "$root/httpd-minimal.conf"
+ServerName localhost
+ServerRoot "$vars->{serverroot}"
+PidFile "$vars->{t_logs}/configtest.pid"
+ErrorLog "$vars->{t_logs}/configtest_error_log"
+LoadModule authgate_module "$root/mod_authgate.so"
+<Location /gate>
+    AuthType AuthGate
+    AuthName "api"
+    AuthUserFile "$vars->{serverroot}/conf/users.htpasswd"
+    AuthGateSchemes Basic
+    Require valid-user
+    $inside
+</Location>
+CONF
+    return command_output($vars->{httpd}, '-t', '-f', $conf);
+}
+
+my ($out, $rc) = configtest('AuthGateBasicProvider file');
+ok t_cmp($rc, 0, 'a good configuration passes httpd -t');
+ok t_cmp($out, qr/Syntax OK/, 'httpd says Syntax OK');
+
+for my $case (@bad) {
+    my ($inside, $message, $what) = @$case;
+    ($out, $rc) = configtest($inside);
+    ok t_cmp($rc != 0, 1, "$what: httpd -t fails");
+    ok t_cmp($out, $message, "$what: the message names the directive");
+    ok t_cmp($out, qr/on line 13 of \Q$conf\E/, "$what: file and line");
+}
