@@ -1,3 +1,5 @@
+#include <string.h>
+
 #include "ag_challenge.h"
 #include "tap.h"
 
@@ -39,6 +41,40 @@ int main(void)
     is_str(ag_quote("", p), "\"\"", "empty quoted-string");
     is_str(ag_quote("\xc3\xa9t\xc3\xa9", p), "\"\xc3\xa9t\xc3\xa9\"",
            "obs-text (UTF-8) passes");
+
+    c = ag_challenge_make("Digest", p);
+    ag_challenge_add_token(c, "uri", "/a/b");
+    ag_challenge_add_token(c, "q", "a,b");
+    ag_challenge_add_token(c, "eq", "a=b");
+    is_str(ag_challenge_render(c, p),
+           "Digest uri=\"/a/b\", q=\"a,b\", eq=\"a=b\"",
+           "'/', ',' and '=' are not token characters: quoted");
+    is_str(ag_challenge_render(c, p), ag_challenge_render(c, p),
+           "rendering twice gives the same");
+
+    c = ag_challenge_make("Basic", p);
+    ag_challenge_add_quoted(c, "realm", "a\x01" "b\x1f" "c");
+    is_str(ag_challenge_render(c, p), "Basic realm=\"abc\"",
+           "other control characters are dropped too");
+    c = ag_challenge_make("Bearer", p);
+    ag_challenge_add_quoted(c, "realm", "api");
+    ag_challenge_add_token(c, "error", "invalid_token");
+    ag_challenge_add_quoted(c, "error_description", "expired \"now\"");
+    is_str(ag_challenge_render(c, p),
+           "Bearer realm=\"api\", error=invalid_token, "
+           "error_description=\"expired \\\"now\\\"\"",
+           "quoted and token params mixed, in order");
+
+    is_str(ag_quote("\\\"", p), "\"\\\\\\\"\"",
+           "a backslash and a DQUOTE side by side");
+    {
+        char long_realm[1001];
+
+        memset(long_realm, '"', 1000);
+        long_realm[1000] = '\0';
+        ok(strlen(ag_quote(long_realm, p)) == 2002,
+           "1000 DQUOTEs quote to 2002 octets");
+    }
 
     is_str(ag_unescape("say \\\"hi\\\" \\\\ bye", p), "say \"hi\" \\ bye",
            "unescape resolves quoted-pairs");

@@ -109,5 +109,82 @@ int main(void)
             n += snprintf(many + n, sizeof(many) - n, "p%d=1,", i);
         ok(parse(many) == NULL, "more than AG_HEADER_MAX_PARAMS params");
     }
+    /* the reason for each refusal, in a few words */
+    is_str(why(NULL), "no value", "why: NULL");
+    is_str(why(""), "expected an auth-scheme", "why: empty");
+    is_str(why("Basic\tYQ=="), "expected a space after the auth-scheme",
+           "why: HTAB after the scheme");
+    is_str(why("Digest a=\"x\x01\""), "control character in quoted-string",
+           "why: control character");
+    is_str(why("Digest a=1 b=2"), "expected ',' between parameters",
+           "why: missing comma");
+    is_str(why("Digest =1"), "expected a parameter name",
+           "why: missing name");
+    is_str(why("Digest a=1, b"), "expected '=' after a parameter name",
+           "why: name without '='");
+    is_str(why("Digest a=1, b=,"), "expected a token or quoted-string value",
+           "why: missing value");
+    is_str(why("Basic dXNlcjpwYXNz"), NULL, "why: NULL on success");
+
+    /* what the parse returns, in detail */
+    c = parse("Digest a=\"1\", b=2");
+    ok(c && APR_ARRAY_IDX(c->params, 0, ag_auth_param).quoted == 1,
+       "quoted flag set for a quoted-string");
+    ok(c && APR_ARRAY_IDX(c->params, 1, ag_auth_param).quoted == 0,
+       "quoted flag clear for a token");
+    is_str(c ? APR_ARRAY_IDX(c->params, 0, ag_auth_param).name : NULL, "a",
+           "params keep their order");
+    c = parse("Digest NoNce=x");
+    is_str(c ? APR_ARRAY_IDX(c->params, 0, ag_auth_param).name : NULL,
+           "NoNce", "a parameter name is kept as sent");
+    c = parse("  \tBasic YQ==");
+    is_str(c ? c->scheme : NULL, "Basic", "leading OWS before the scheme");
+    c = parse("Basic ");
+    ok(c && c->token68 == NULL && c->params->nelts == 0,
+       "a scheme with a trailing space is the scheme alone");
+    c = parse("Basic YQ====");
+    is_str(c ? c->token68 : NULL, "YQ====", "token68 with several '='s");
+    ok(c && ag_header_param(c, "YQ") == NULL,
+       "ag_header_param finds nothing in a token68");
+    c = parse("Digest a=b");
+    ok(c && c->token68 == NULL, "'a=b' is a param, not a token68");
+    is_str(c ? ag_header_param(c, "a") : NULL, "b", "...whose value is b");
+    ok(parse("Digest a==b") == NULL, "'a==b' is neither");
+    ok(parse("Digest a=x/y") == NULL, "a token value with '/' is refused");
+    c = parse("Digest a=\"x, y=z\"");
+    is_str(c ? ag_header_param(c, "a") : NULL, "x, y=z",
+           "',' and '=' inside a quoted-string are text");
+    ok(c && c->params->nelts == 1, "...and split nothing");
+    c = parse("Digest a=\"x\ty\"");
+    is_str(c ? ag_header_param(c, "a") : NULL, "x\ty",
+           "HTAB inside a quoted-string");
+    ok(parse("Digest a=\"x\x7fy\"") == NULL, "DEL inside a quoted-string");
+    ok(parse("Digest a=\"x\\\x01\"") == NULL,
+       "a control character after a backslash");
+    c = parse("Digest a=1\t, b=2\t");
+    ok(c && c->params->nelts == 2, "HTAB as OWS around ','");
+    ok(parse("Digest a=1;b=2") == NULL, "';' is not a separator");
+
+    /* the bounds, exactly */
+    memset(big + 7, 'a', AG_HEADER_MAX_LEN);
+    big[AG_HEADER_MAX_LEN] = '\0';
+    ok(parse(big) != NULL, "exactly AG_HEADER_MAX_LEN octets parse");
+    big[AG_HEADER_MAX_LEN] = 'a';
+    big[AG_HEADER_MAX_LEN + 1] = '\0';
+    ok(parse(big) == NULL, "AG_HEADER_MAX_LEN + 1 octets are refused");
+    is_str(why(big), "credentials too long", "why: too long");
+    {
+        char many[2048];
+        int i, n = 0;
+
+        n += snprintf(many + n, sizeof(many) - n, "Digest ");
+        for (i = 0; i < AG_HEADER_MAX_PARAMS; i++)
+            n += snprintf(many + n, sizeof(many) - n, "p%d=1,", i);
+        c = parse(many);
+        ok(c && c->params->nelts == AG_HEADER_MAX_PARAMS,
+           "exactly AG_HEADER_MAX_PARAMS params parse");
+        snprintf(many + n, sizeof(many) - n, "p%d=1", i);
+        is_str(why(many), "too many parameters", "why: too many");
+    }
     return tap_done();
 }
