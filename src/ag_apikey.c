@@ -174,12 +174,11 @@ static int user_valid_n(const char *s, apr_size_t n)
     return 1;
 }
 
-/* RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ), less ':'
- * (the field separator); tokens separated by single spaces. */
+/* RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E ); tokens
+ * separated by single spaces. */
 static int scope_char(unsigned char c)
 {
-    return c == 0x21 || (c >= 0x23 && c <= 0x5b && c != ':') ||
-           (c >= 0x5d && c <= 0x7e);
+    return c == 0x21 || (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
 }
 
 static int scopes_valid_n(const char *s, apr_size_t n)
@@ -212,6 +211,36 @@ int ag_apikey_user_valid(const char *user)
 int ag_apikey_scopes_valid(const char *scopes)
 {
     return scopes != NULL && scopes_valid_n(scopes, strlen(scopes));
+}
+
+apr_status_t ag_apikey_scopes_normalize(const char *scopes, const char **out,
+                                        apr_pool_t *p)
+{
+    apr_size_t n = strlen(scopes), o = 0, i;
+    char *buf;
+
+    if (n > 4 * AG_APIKEY_MAX_SCOPES)
+        return APR_EINVAL;
+    buf = apr_palloc(p, n + 1);
+    for (i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)scopes[i];
+
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+            if (o > 0 && buf[o - 1] != ' ')
+                buf[o++] = ' ';
+        }
+        else if (scope_char(c))
+            buf[o++] = (char)c;
+        else
+            return APR_EINVAL;
+    }
+    if (o > 0 && buf[o - 1] == ' ')
+        o--;
+    if (o > AG_APIKEY_MAX_SCOPES)
+        return APR_EINVAL;
+    buf[o] = '\0';
+    *out = buf;
+    return APR_SUCCESS;
 }
 
 /* Unix seconds: 1 to 12 decimal digits, at most AG_APIKEY_MAX_TIME. */
@@ -275,10 +304,10 @@ const char *ag_apikey_record_format(const ag_apikey_record *rec,
     char sha[2 * AG_APIKEY_SHA256_LEN + 1];
 
     hex_encode(rec->sha256, AG_APIKEY_SHA256_LEN, sha);
-    return apr_psprintf(p, "%s:%s:%s:%s:%s:%" APR_INT64_T_FMT ":%s",
-                        rec->id, sha, rec->user, rec->scopes,
+    return apr_psprintf(p, "%s:%s:%s:%s:%" APR_INT64_T_FMT ":%s:%s",
+                        rec->id, sha, rec->user,
                         opt_time_format(rec->expires, p), rec->created,
-                        opt_time_format(rec->revoked, p));
+                        opt_time_format(rec->revoked, p), rec->scopes);
 }
 
 ag_reason ag_apikey_check(const ag_apikey_record *rec, apr_int64_t now)
@@ -294,8 +323,9 @@ ag_reason ag_apikey_check(const ag_apikey_record *rec, apr_int64_t now)
 
 /* --- parsing ---------------------------------------------------------- */
 
-/* Splits LINE (N bytes, NUL-terminated at N, writable) at ':' into
- * exactly FIELDS fields, NUL-terminating each; their lengths in LENS. */
+/* Splits LINE (N bytes, NUL-terminated at N, writable) at its first
+ * FIELDS - 1 colons into FIELDS fields (the last, the scopes, may hold
+ * colons), NUL-terminating each; their lengths in LENS. */
 static int split_fields(char *line, apr_size_t n, char *f[FIELDS],
                         apr_size_t lens[FIELDS])
 {
@@ -303,16 +333,11 @@ static int split_fields(char *line, apr_size_t n, char *f[FIELDS],
     int i;
 
     for (i = 0; i < FIELDS; i++) {
-        char *colon = memchr(s, ':', (apr_size_t)(end - s));
+        char *colon = i == FIELDS - 1
+                          ? end : memchr(s, ':', (apr_size_t)(end - s));
 
-        if (colon == NULL) {
-            if (i != FIELDS - 1)
-                return 0;
-            colon = end;
-        }
-        else if (i == FIELDS - 1) {
+        if (colon == NULL)
             return 0;
-        }
         *colon = '\0';
         f[i] = s;
         lens[i] = (apr_size_t)(colon - s);
@@ -331,24 +356,24 @@ static const char *parse_record(char *line, apr_size_t n,
     if (n > AG_APIKEY_MAX_LINE)
         return "line too long";
     if (!split_fields(line, n, f, lens))
-        return "not 7 fields separated by ':'";
+        return "fewer than 7 fields separated by ':'";
     if (!id_valid_n(f[0], lens[0]))
         return "bad id (1 to 64 of A-Z a-z 0-9 . _ -)";
     if (!sha_parse_n(f[1], lens[1], rec->sha256))
         return "bad key hash (64 lower-case hex digits)";
     if (!user_valid_n(f[2], lens[2]))
         return "bad user";
-    if (!scopes_valid_n(f[3], lens[3]))
-        return "bad scopes";
-    if (!opt_time_parse_n(f[4], lens[4], &rec->expires))
+    if (!opt_time_parse_n(f[3], lens[3], &rec->expires))
         return "bad expiry (Unix seconds or '-')";
-    if (!time_parse_n(f[5], lens[5], &rec->created))
+    if (!time_parse_n(f[4], lens[4], &rec->created))
         return "bad creation time (Unix seconds)";
-    if (!opt_time_parse_n(f[6], lens[6], &rec->revoked))
+    if (!opt_time_parse_n(f[5], lens[5], &rec->revoked))
         return "bad revocation (Unix seconds or '-')";
+    if (!scopes_valid_n(f[6], lens[6]))
+        return "bad scopes";
     rec->id = f[0];
     rec->user = f[2];
-    rec->scopes = f[3];
+    rec->scopes = f[6];
     return NULL;
 }
 

@@ -15,16 +15,16 @@
  *
  * The record file (AuthGateApiKeyFile) holds one record a line:
  *
- *     id:sha256:user:scopes:expires:created:revoked
+ *     id:sha256:user:expires:created:revoked:scopes
  *
  *   id       1 to 64 of [A-Za-z0-9._-], unique in the file
  *   sha256   the SHA-256 of the whole key, 64 lower-case hex digits, unique
  *   user     1 to 255 bytes, no ':' and no control characters
- *   scopes   space-separated scope tokens (RFC 6749 §3.3 characters but
- *            ':'), single spaces, or empty for none
- *   expires  Unix seconds after which the key is refused, or '-' for never
+ *   expires  Unix seconds from which the key is refused, or '-' for never
  *   created  Unix seconds
  *   revoked  Unix seconds of the revocation, or '-' while the key is good
+ *   scopes   the rest of the line: scope tokens (RFC 6749 §3.3, so ':' is
+ *            allowed: "read:org") separated by single spaces, or nothing
  *
  * Lines that are empty or start with '#' are comments.  A line may end in
  * CRLF.  A file with one bad line is refused as a whole, and the error
@@ -92,6 +92,12 @@ const char *ag_apikey_hash_hex(const char *key, apr_size_t len,
 int ag_apikey_id_valid(const char *id);
 int ag_apikey_user_valid(const char *user);
 int ag_apikey_scopes_valid(const char *scopes);
+
+/* SCOPES with runs of white space made single spaces and the ends
+ * trimmed, into *OUT; APR_EINVAL when a token has a character RFC 6749
+ * does not allow or the result is too long.  For scopes from a database. */
+apr_status_t ag_apikey_scopes_normalize(const char *scopes, const char **out,
+                                        apr_pool_t *p);
 
 /* REC as one line of the record file, without the newline. */
 const char *ag_apikey_record_format(const ag_apikey_record *rec,

@@ -101,9 +101,21 @@ static void test_fields(void)
     ok(!ag_apikey_scopes_valid("read  write"), "two spaces");
     ok(!ag_apikey_scopes_valid(" read"), "leading space");
     ok(!ag_apikey_scopes_valid("read "), "trailing space");
-    ok(!ag_apikey_scopes_valid("a:b"), "':' in a scope");
+    ok(ag_apikey_scopes_valid("read:org repo:status"), "':' in a scope");
     ok(!ag_apikey_scopes_valid("a\"b"), "'\"' in a scope");
     ok(!ag_apikey_scopes_valid("a\\b"), "'\\' in a scope");
+    {
+        const char *o = NULL;
+
+        ok(ag_apikey_scopes_normalize("  read\t\twrite \n", &o,
+                                      tap_pool()) == APR_SUCCESS,
+           "normalize white space");
+        is_str(o, "read write", "runs of white space become one space");
+        ok(ag_apikey_scopes_normalize("", &o, tap_pool()) == APR_SUCCESS &&
+               o[0] == '\0', "normalize nothing");
+        ok(ag_apikey_scopes_normalize("a \"b\"", &o, tap_pool()) ==
+               APR_EINVAL, "a quote is refused");
+    }
 }
 
 static void test_parse(apr_pool_t *p)
@@ -111,10 +123,10 @@ static void test_parse(apr_pool_t *p)
     const char *text =
         "# authgate API keys\n"
         "\n"
-        "k1:" SHA_ABC ":alice:read write:-:1700000000:-\n"
+        "k1:" SHA_ABC ":alice:-:1700000000:-:read write\n"
         "   \n"
-        "k2:" SHA_DEF ":bob::1800000000:1700000001:1700000100\r\n";
-    const char *ktext = "k3:" SHA_ABC ":carol:x:-:1:-";
+        "k2:" SHA_DEF ":bob:1800000000:1700000001:1700000100:\r\n";
+    const char *ktext = "k3:" SHA_ABC ":carol:-:1:-:x";
     ag_apikey_store *s = parse_ok(text);
     const ag_apikey_record *r;
     unsigned char sha[AG_APIKEY_SHA256_LEN];
@@ -142,10 +154,10 @@ static void test_parse(apr_pool_t *p)
        "at() out of range");
 
     is_str(ag_apikey_record_format(ag_apikey_at(s, 0), p),
-           "k1:" SHA_ABC ":alice:read write:-:1700000000:-",
+           "k1:" SHA_ABC ":alice:-:1700000000:-:read write",
            "a record formats as it was read");
     is_str(ag_apikey_record_format(ag_apikey_at(s, 1), p),
-           "k2:" SHA_DEF ":bob::1800000000:1700000001:1700000100",
+           "k2:" SHA_DEF ":bob:1800000000:1700000001:1700000100:",
            "with expiry and revocation");
 
     s = parse_ok(ktext);
@@ -159,7 +171,7 @@ static void test_parse(apr_pool_t *p)
        "lookup in an empty store");
 }
 
-#define GOOD "k1:" SHA_ABC ":alice:read:-:1700000000:-\n"
+#define GOOD "k1:" SHA_ABC ":alice:-:1700000000:-:read\n"
 
 static void refused(const char *line, const char *want, const char *what)
 {
@@ -171,46 +183,47 @@ static void refused(const char *line, const char *want, const char *what)
 
 static void test_malformed(void)
 {
-    refused("k2:" SHA_DEF ":bob:read:-:1700000000", 
-            "line 3: not 7 fields separated by ':'", "six fields");
-    refused("k2:" SHA_DEF ":bob:read:-:1700000000:-:x",
-            "line 3: not 7 fields separated by ':'", "eight fields");
-    refused(":" SHA_DEF ":bob:read:-:1700000000:-",
+    refused("k2:" SHA_DEF ":bob:-:1700000000:-",
+            "line 3: fewer than 7 fields separated by ':'", "six fields");
+    refused(":" SHA_DEF ":bob:-:1700000000:-:read",
             "line 3: bad id (1 to 64 of A-Z a-z 0-9 . _ -)", "empty id");
-    refused("k 2:" SHA_DEF ":bob:read:-:1700000000:-",
+    refused("k 2:" SHA_DEF ":bob:-:1700000000:-:read",
             "line 3: bad id (1 to 64 of A-Z a-z 0-9 . _ -)", "space in id");
-    refused("k2:CB8379AC2098AA165029E3938A51DA0BCECFC008FD6795F401178647F96C5B34:bob:read:-:1700000000:-",
+    refused("k2:CB8379AC2098AA165029E3938A51DA0BCECFC008FD6795F401178647F96C5B34:bob:-:1700000000:-:read",
             "line 3: bad key hash (64 lower-case hex digits)",
             "upper-case hash");
-    refused("k2:cb8379ac:bob:read:-:1700000000:-",
+    refused("k2:cb8379ac:bob:-:1700000000:-:read",
             "line 3: bad key hash (64 lower-case hex digits)", "short hash");
-    refused("k2:" SHA_DEF "::read:-:1700000000:-", "line 3: bad user",
+    refused("k2:" SHA_DEF "::-:1700000000:-:read", "line 3: bad user",
             "empty user");
-    refused("k2:" SHA_DEF ":bob:read  write:-:1700000000:-",
+    refused("k2:" SHA_DEF ":bob:-:1700000000:-:read  write",
             "line 3: bad scopes", "two spaces in scopes");
-    refused("k2:" SHA_DEF ":bob:read::1700000000:-",
+    refused("k2:" SHA_DEF ":bob::1700000000:-:read",
             "line 3: bad expiry (Unix seconds or '-')", "empty expiry");
-    refused("k2:" SHA_DEF ":bob:read:0:1700000000:-",
+    refused("k2:" SHA_DEF ":bob:0:1700000000:-:read",
             "line 3: bad expiry (Unix seconds or '-')", "expiry 0");
-    refused("k2:" SHA_DEF ":bob:read:-1:1700000000:-",
+    refused("k2:" SHA_DEF ":bob:-1:1700000000:-:read",
             "line 3: bad expiry (Unix seconds or '-')", "negative expiry");
-    refused("k2:" SHA_DEF ":bob:read:2027-01-01:1700000000:-",
+    refused("k2:" SHA_DEF ":bob:2027-01-01:1700000000:-:read",
             "line 3: bad expiry (Unix seconds or '-')", "a date as expiry");
-    refused("k2:" SHA_DEF ":bob:read:999999999999999:1700000000:-",
+    refused("k2:" SHA_DEF ":bob:999999999999999:1700000000:-:read",
             "line 3: bad expiry (Unix seconds or '-')", "huge expiry");
-    refused("k2:" SHA_DEF ":bob:read:-:-:-",
+    refused("k2:" SHA_DEF ":bob:-:-:-:read",
             "line 3: bad creation time (Unix seconds)", "no creation time");
-    refused("k2:" SHA_DEF ":bob:read:-:1700000000:yes",
+    refused("k2:" SHA_DEF ":bob:-:1700000000:yes:read",
             "line 3: bad revocation (Unix seconds or '-')", "revoked=yes");
-    refused("k1:" SHA_DEF ":bob:read:-:1700000000:-",
+    refused("k1:" SHA_DEF ":bob:-:1700000000:-:read",
             "line 3: id already used on an earlier line", "duplicate id");
-    refused("k2:" SHA_ABC ":bob:read:-:1700000000:-",
+    refused("k2:" SHA_ABC ":bob:-:1700000000:-:read",
             "line 3: key hash already used on an earlier line",
             "duplicate hash");
-    refused(" # not a comment", "line 3: not 7 fields separated by ':'",
+    refused("k2:" SHA_DEF ":bob:-:1700000000:-:read\x7f",
+            "line 3: bad scopes", "DEL in the scopes");
+    refused(" # not a comment",
+            "line 3: fewer than 7 fields separated by ':'",
             "a comment must start the line");
     {
-        static const char nul[] = "k1:" SHA_ABC ":al\0ce:read:-:1700000000:-\n";
+        static const char nul[] = "k1:" SHA_ABC ":al\0ce:-:1700000000:-:read\n";
         ag_apikey_store *s = NULL;
         const char *err = NULL;
 
@@ -305,7 +318,7 @@ static void test_many(apr_pool_t *p)
     for (i = 0; i < N; i++) {
         keys[i] = apr_psprintf(p, "key-%d", i);
         off += (apr_size_t)apr_snprintf(text + off, 128,
-                                        "id%d:%s:user%d::-:1:-\n", i,
+                                        "id%d:%s:user%d:-:1:-:\n", i,
                                         ag_apikey_hash_hex(keys[i],
                                                            strlen(keys[i]),
                                                            p), i);
