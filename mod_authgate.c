@@ -12,6 +12,7 @@
 /* The schemes built into this version, by ag_scheme_id.  A scheme named in
  * AuthGateSchemes but missing here is a configuration error. */
 const authgate_scheme *const authgate_schemes[AG_SCHEME__COUNT] = {
+    [AG_SCHEME_APIKEY] = &authgate_scheme_apikey,
     [AG_SCHEME_BASIC] = &authgate_scheme_basic,
 };
 
@@ -39,6 +40,10 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     conf->schemes = MERGE_PTR(schemes);
     conf->preflight = MERGE_INT(preflight);
     conf->basic_providers = MERGE_PTR(basic_providers);
+    conf->apikey_file = MERGE_PTR(apikey_file);
+    conf->apikey_header = MERGE_PTR(apikey_header);
+    conf->apikey_query = MERGE_PTR(apikey_query);
+    conf->apikey_dbd = MERGE_PTR(apikey_dbd);
     return conf;
 }
 
@@ -92,6 +97,17 @@ static const command_rec authgate_cmds[] = {
     AP_INIT_ITERATE("AuthGateBasicProvider", set_basic_provider, NULL,
                     OR_AUTHCFG,
                     "authn providers that check Basic passwords"),
+    AP_INIT_TAKE1("AuthGateApiKeyFile", authgate_set_apikey_file, NULL,
+                  OR_AUTHCFG, "API key records made by `authgate apikey`"),
+    AP_INIT_TAKE1("AuthGateApiKeyHeader", authgate_set_apikey_header, NULL,
+                  OR_AUTHCFG, "header that carries an API key "
+                  "(default X-API-Key)"),
+    AP_INIT_TAKE1("AuthGateApiKeyQuery", authgate_set_apikey_query, NULL,
+                  OR_AUTHCFG, "query parameter that carries an API key, "
+                  "or off (default)"),
+    AP_INIT_TAKE1("AuthGateApiKeyDBD", authgate_set_apikey_dbd, NULL,
+                  ACCESS_CONF, "SQL that finds user, scopes, expires by "
+                  "the key's hex SHA-256 (mod_dbd)"),
     {NULL}
 };
 
@@ -124,6 +140,11 @@ static void register_hooks(apr_pool_t *p)
     ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "auth-scheme",
                               AUTHZ_PROVIDER_VERSION,
                               &authgate_authz_auth_scheme,
+                              AP_AUTH_INTERNAL_PER_CONF);
+    /* AuthBasicProvider authgate: an API key as the Basic password */
+    ap_register_auth_provider(p, AUTHN_PROVIDER_GROUP, "authgate",
+                              AUTHN_PROVIDER_VERSION,
+                              &authgate_authn_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
 }
 

@@ -23,6 +23,7 @@
 
 #include <apr_strings.h>
 
+#include "ag_file.h"
 #include "ag_header.h"
 #include "ag_reason.h"
 #include "ag_scheme.h"
@@ -52,6 +53,10 @@ typedef struct {
     apr_array_header_t *schemes;          /* of ag_scheme_id, in order */
     int preflight;                        /* AuthGatePreflight */
     authn_provider_list *basic_providers; /* AuthGateBasicProvider */
+    ag_reloader *apikey_file;             /* AuthGateApiKeyFile */
+    const char *apikey_header;            /* AuthGateApiKeyHeader */
+    const char *apikey_query;             /* AuthGateApiKeyQuery; "" = off */
+    const char *apikey_dbd;               /* AuthGateApiKeyDBD: its label */
 } authgate_dir_conf;
 
 /* What a scheme concluded of the request's credentials. */
@@ -96,6 +101,7 @@ typedef struct {
 extern const authgate_scheme *const authgate_schemes[AG_SCHEME__COUNT];
 
 extern const authgate_scheme authgate_scheme_basic;
+extern const authgate_scheme authgate_scheme_apikey;
 
 /* mod_authgate_authn.c: the check_authn and note_auth_failure hooks, and
  * the access_checker_ex hook that lets CORS preflights through. */
@@ -118,5 +124,44 @@ const char *authgate_add_basic_provider(cmd_parms *cmd,
 
 /* mod_authgate_confcheck.c: start-up warnings on the configuration. */
 void authgate_check_forbidden_on_failure(server_rec *s);
+
+/* mod_authgate_apikey.c: API keys from AuthGateApiKeyFile or through
+ * AuthGateApiKeyDBD, for the ApiKey scheme and the authgate provider. */
+typedef struct {
+    const char *id;          /* key id, where known */
+    const char *user;
+    const char *scope;       /* space-separated, or NULL for none */
+} authgate_apikey_match;
+
+/* What KEY (LEN bytes, already checked with ag_apikey_key_valid) allows
+ * here: AG_OK with *M filled, AG_R_APIKEY_UNKNOWN, AG_R_APIKEY_EXPIRED,
+ * AG_R_REVOKED (M's user and id set where known), or
+ * AG_R_BACKEND_UNAVAILABLE (logged). */
+ag_reason authgate_apikey_lookup(request_rec *r,
+                                 const authgate_dir_conf *conf,
+                                 const char *key, apr_size_t len,
+                                 authgate_apikey_match *m);
+const char *authgate_set_apikey_file(cmd_parms *cmd, void *dconf,
+                                     const char *path);
+const char *authgate_set_apikey_header(cmd_parms *cmd, void *dconf,
+                                       const char *name);
+const char *authgate_set_apikey_query(cmd_parms *cmd, void *dconf,
+                                      const char *param);
+
+/* mod_authgate_dbd.c: AuthGateApiKeyDBD through mod_dbd. */
+const char *authgate_set_apikey_dbd(cmd_parms *cmd, void *dconf,
+                                    const char *query);
+ag_reason authgate_dbd_apikey_lookup(request_rec *r, const char *label,
+                                     const char *key, apr_size_t len,
+                                     authgate_apikey_match *m);
+
+/* mod_authgate_provider.c: the `authgate` authn provider. */
+extern const authn_provider authgate_authn_provider;
+/* r->notes the provider leaves for the Basic scheme when it vouched with
+ * an API key. */
+#define AUTHGATE_NOTE_KEY_ID "authgate-key-id"
+#define AUTHGATE_NOTE_SCOPE "authgate-scope"
+/* ... and, when it refused a known key, the reason code. */
+#define AUTHGATE_NOTE_REASON "authgate-reason"
 
 #endif

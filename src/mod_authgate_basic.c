@@ -93,7 +93,7 @@ static void basic_authenticate(request_rec *r, const authgate_dir_conf *conf,
 {
     unsigned char *raw;
     apr_size_t len;
-    const char *user, *pass;
+    const char *user, *pass, *reason;
 
     if (cred->token68 == NULL ||
         ag_base64_decode(cred->token68, strlen(cred->token68), AG_BASE64,
@@ -107,6 +107,9 @@ static void basic_authenticate(request_rec *r, const authgate_dir_conf *conf,
     switch (check_with_providers(r, conf, user, pass, &res->provider)) {
     case AUTH_GRANTED:
         res->reason = AG_OK;
+        /* the authgate provider vouched with an API key */
+        res->key_id = apr_table_get(r->notes, AUTHGATE_NOTE_KEY_ID);
+        res->scope = apr_table_get(r->notes, AUTHGATE_NOTE_SCOPE);
         return;
     case AUTH_USER_NOT_FOUND:
         res->reason = AG_R_BASIC_UNKNOWN_USER;
@@ -116,7 +119,13 @@ static void basic_authenticate(request_rec *r, const authgate_dir_conf *conf,
         res->status = HTTP_SERVICE_UNAVAILABLE;
         return;
     default:
-        res->reason = AG_R_BASIC_BAD_PASSWORD;
+        /* the authgate provider may say why: a revoked or expired key */
+        reason = apr_table_get(r->notes, AUTHGATE_NOTE_REASON);
+        res->reason = reason != NULL ? ag_reason_from_name(reason)
+                                     : AG_R__COUNT;
+        if (res->reason == AG_R__COUNT)
+            res->reason = AG_R_BASIC_BAD_PASSWORD;
+        res->key_id = apr_table_get(r->notes, AUTHGATE_NOTE_KEY_ID);
         return;
     }
 }

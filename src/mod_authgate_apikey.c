@@ -1,0 +1,296 @@
+/* The ApiKey scheme: a key from `Authorization: ApiKey <key>`, from the
+ * AuthGateApiKeyHeader header (X-API-Key) or, where configured, from the
+ * AuthGateApiKeyQuery parameter, looked up by its SHA-256 in the
+ * AuthGateApiKeyFile records (reloaded when the file changes) and then
+ * through AuthGateApiKeyDBD. */
+#include <string.h>
+#include <strings.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+#include <http_core.h>
+#include <httpd.h>
+
+#include "ag_apikey.h"
+#include "ag_challenge.h"
+#include "mod_authgate.h"
+
+#define DEFAULT_HEADER "X-API-Key"
+
+/* --- directives ------------------------------------------------------- */
+
+/* One reloader per file and configuration pool, however many sections
+ * name the file. */
+static apr_status_t file_reloader(cmd_parms *cmd, const char *path,
+                                  ag_reloader **out, const char **err)
+{
+    const char *key = apr_pstrcat(cmd->temp_pool, "authgate-apikey-file:",
+                                  path, NULL);
+    void *found = NULL;
+    apr_status_t rv;
+
+    apr_pool_userdata_get(&found, key, cmd->pool);
+    if (found != NULL) {
+        *out = found;
+        return APR_SUCCESS;
+    }
+    rv = ag_reloader_create(out, path, AG_APIKEY_MAX_FILE,
+                            apr_time_from_sec(1), ag_apikey_parse_reload,
+                            NULL, err, cmd->pool);
+    if (rv == APR_SUCCESS)
+        apr_pool_userdata_set(*out, apr_pstrdup(cmd->pool, key), NULL,
+                              cmd->pool);
+    return rv;
+}
+
+const char *authgate_set_apikey_file(cmd_parms *cmd, void *dconf,
+                                     const char *path)
+{
+    authgate_dir_conf *conf = dconf;
+    const char *full = ap_server_root_relative(cmd->pool, path);
+    const char *err = NULL;
+    apr_status_t rv;
+
+    if (full == NULL)
+        return apr_psprintf(cmd->pool, "%s: invalid path '%s'",
+                            cmd->cmd->name, path);
+    rv = file_reloader(cmd, full, &conf->apikey_file, &err);
+    if (rv != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "%s: cannot load '%s': %s (%pm)",
+                            cmd->cmd->name, full, err ? err : "error", &rv);
+    return NULL;
+}
+
+/* RFC 9110 §5.6.2 token characters. */
+static int is_token(const char *s)
+{
+    static const char extra[] = "!#$%&'*+-.^_`|~";
+
+    if (*s == '\0')
+        return 0;
+    for (; *s != '\0'; s++)
+        if (!apr_isalnum(*s) && strchr(extra, *s) == NULL)
+            return 0;
+    return 1;
+}
+
+const char *authgate_set_apikey_header(cmd_parms *cmd, void *dconf,
+                                       const char *name)
+{
+    authgate_dir_conf *conf = dconf;
+
+    if (!is_token(name))
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a header name",
+                            cmd->cmd->name, name);
+    if (strcasecmp(name, "Authorization") == 0 ||
+        strcasecmp(name, "Proxy-Authorization") == 0)
+        return apr_psprintf(cmd->pool, "%s: %s is read anyway "
+                            "(Authorization: ApiKey <key>); name another "
+                            "header", cmd->cmd->name, name);
+    conf->apikey_header = name;
+    return NULL;
+}
+
+const char *authgate_set_apikey_query(cmd_parms *cmd, void *dconf,
+                                      const char *param)
+{
+    authgate_dir_conf *conf = dconf;
+    const char *s;
+
+    if (strcasecmp(param, "off") == 0) {
+        conf->apikey_query = "";
+        return NULL;
+    }
+    if (strcasecmp(param, "on") == 0)
+        return apr_psprintf(cmd->pool, "%s: name the query parameter "
+                            "(for example api_key), or off",
+                            cmd->cmd->name);
+    for (s = param; *s != '\0'; s++)
+        if (!apr_isalnum(*s) && strchr("-._~", *s) == NULL)
+            break;
+    if (*param == '\0' || *s != '\0')
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a plain query "
+                            "parameter name (A-Z a-z 0-9 - . _ ~)",
+                            cmd->cmd->name, param);
+    conf->apikey_query = param;
+    return NULL;
+}
+
+/* --- where keys come from --------------------------------------------- */
+
+static const char *header_name(const authgate_dir_conf *conf)
+{
+    return conf->apikey_header != NULL ? conf->apikey_header
+                                       : DEFAULT_HEADER;
+}
+
+/* The value of query parameter NAME into *OUT (NULL when absent).
+ * APR_EINVAL when it is given twice or cannot be decoded. */
+static apr_status_t query_param(request_rec *r, const char *name,
+                                const char **out)
+{
+    apr_size_t nlen = strlen(name);
+    const char *s = r->args;
+
+    *out = NULL;
+    while (s != NULL && *s != '\0') {
+        const char *end = ap_strchr_c(s, '&');
+        apr_size_t len = end != NULL ? (apr_size_t)(end - s) : strlen(s);
+
+        if (len > nlen && strncmp(s, name, nlen) == 0 && s[nlen] == '=') {
+            char *value = apr_pstrmemdup(r->pool, s + nlen + 1,
+                                         len - nlen - 1);
+
+            if (*out != NULL || ap_unescape_urlencoded(value) != OK)
+                return APR_EINVAL;
+            *out = value;
+        }
+        else if (len == nlen && strncmp(s, name, nlen) == 0) {
+            return APR_EINVAL;      /* "?api_key" without a value */
+        }
+        s = end != NULL ? end + 1 : NULL;
+    }
+    return APR_SUCCESS;
+}
+
+/* A key outside Authorization: in the header, else in the query where
+ * configured.  An empty one is malformed. */
+static apr_status_t apikey_find_other(request_rec *r,
+                                      const authgate_dir_conf *conf,
+                                      ag_credentials **out)
+{
+    const char *key = apr_table_get(r->headers_in, header_name(conf));
+    ag_credentials *cred;
+    apr_status_t rv;
+
+    if (key == NULL && conf->apikey_query != NULL &&
+        conf->apikey_query[0] != '\0') {
+        rv = query_param(r, conf->apikey_query, &key);
+        if (rv != APR_SUCCESS)
+            return rv;
+    }
+    if (key == NULL)
+        return APR_SUCCESS;
+    while (*key == ' ' || *key == '\t')
+        key++;
+    if (*key == '\0')
+        return APR_EINVAL;
+    cred = apr_pcalloc(r->pool, sizeof(*cred));
+    cred->scheme = ag_scheme_name(AG_SCHEME_APIKEY);
+    cred->token68 = key;
+    cred->params = apr_array_make(r->pool, 1, sizeof(ag_auth_param));
+    *out = cred;
+    return APR_SUCCESS;
+}
+
+/* --- lookups ---------------------------------------------------------- */
+
+static void log_reload(request_rec *r, const ag_reloader *rl,
+                       ag_reload_event event, const char *err,
+                       const ag_apikey_store *s)
+{
+    if (event == AG_RELOAD_DONE)
+        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                      "AG00500: API key file %s reloaded: %d keys",
+                      ag_reloader_path(rl), ag_apikey_count(s));
+    else if (event == AG_RELOAD_FAILED)
+        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
+                      "AG00501: API key file %s: %s; the last good set of "
+                      "keys stays in use", ag_reloader_path(rl),
+                      err != NULL ? err : "cannot load");
+}
+
+/* The file's verdict on KEY; AG_R_APIKEY_UNKNOWN when it has no record. */
+static ag_reason file_lookup(request_rec *r, ag_reloader *rl,
+                             const char *key, apr_size_t len,
+                             authgate_apikey_match *m)
+{
+    ag_reload_event event;
+    const char *err = NULL;
+    ag_reload_gen *gen = ag_reloader_acquire(rl, apr_time_now(), &event,
+                                             &err);
+    const ag_apikey_store *s = ag_reload_gen_data(gen);
+    const ag_apikey_record *rec;
+
+    ag_reload_release_with(rl, gen, r->pool);
+    log_reload(r, rl, event, err, s);
+    rec = ag_apikey_find(s, key, len);
+    if (rec == NULL)
+        return AG_R_APIKEY_UNKNOWN;
+    /* the record lives as long as GEN, which lives as long as r->pool */
+    m->id = rec->id;
+    m->user = rec->user;
+    m->scope = rec->scopes[0] != '\0' ? rec->scopes : NULL;
+    return ag_apikey_check(rec, apr_time_sec(r->request_time));
+}
+
+ag_reason authgate_apikey_lookup(request_rec *r,
+                                 const authgate_dir_conf *conf,
+                                 const char *key, apr_size_t len,
+                                 authgate_apikey_match *m)
+{
+    ag_reason reason = AG_R_APIKEY_UNKNOWN;
+
+    memset(m, 0, sizeof(*m));
+    if (conf->apikey_file == NULL && conf->apikey_dbd == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "AG00502: API keys are accepted here but neither "
+                      "AuthGateApiKeyFile nor AuthGateApiKeyDBD is set");
+        return AG_R_BACKEND_UNAVAILABLE;
+    }
+    if (conf->apikey_file != NULL)
+        reason = file_lookup(r, conf->apikey_file, key, len, m);
+    if (reason == AG_R_APIKEY_UNKNOWN && conf->apikey_dbd != NULL)
+        reason = authgate_dbd_apikey_lookup(r, conf->apikey_dbd, key, len,
+                                            m);
+    return reason;
+}
+
+/* --- the scheme ------------------------------------------------------- */
+
+static void apikey_authenticate(request_rec *r, const authgate_dir_conf *conf,
+                                const ag_credentials *cred,
+                                authgate_result *res)
+{
+    const char *key = cred->token68;
+    authgate_apikey_match m;
+    apr_size_t len;
+
+    if (key == NULL || !ag_apikey_key_valid(key, len = strlen(key))) {
+        res->reason = AG_R_MALFORMED;
+        res->status = HTTP_BAD_REQUEST;
+        return;
+    }
+    res->reason = authgate_apikey_lookup(r, conf, key, len, &m);
+    /* an unknown key's id is what it claims: still worth a log line */
+    res->key_id = m.id != NULL ? m.id : ag_apikey_key_id(key, len, r->pool);
+    res->user = m.user;
+    if (res->reason == AG_OK)
+        res->scope = m.scope;
+    else if (res->reason == AG_R_BACKEND_UNAVAILABLE)
+        res->status = conf->apikey_file == NULL && conf->apikey_dbd == NULL
+                          ? HTTP_INTERNAL_SERVER_ERROR
+                          : HTTP_SERVICE_UNAVAILABLE;
+    else
+        res->status = HTTP_UNAUTHORIZED;
+}
+
+static void apikey_challenge(request_rec *r, const authgate_dir_conf *conf,
+                             ag_reason reason, apr_array_header_t *out)
+{
+    ag_challenge *c;
+
+    if (reason == AG_R_MALFORMED)
+        return;
+    c = ag_challenge_make(ag_scheme_name(AG_SCHEME_APIKEY), r->pool);
+    ag_challenge_add_quoted(c, "realm", authgate_realm(r));
+    ag_challenge_add_quoted(c, "header", header_name(conf));
+    APR_ARRAY_PUSH(out, const char *) = ag_challenge_render(c, r->pool);
+}
+
+const authgate_scheme authgate_scheme_apikey = {
+    AG_SCHEME_APIKEY,
+    apikey_authenticate,
+    apikey_challenge,
+    apikey_find_other,
+};

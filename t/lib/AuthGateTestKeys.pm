@@ -1,0 +1,29 @@
+# The API keys of the Apache::Test suite.  t/conf/apikeys.txt and
+# t/conf/apikeys-reload.txt hold their hashes; t/apikey_dbd.t puts the
+# dbd ones into SQLite.  They protect nothing but these tests.
+package AuthGateTestKeys;
+use strict;
+use warnings;
+
+use Exporter 'import';
+our @EXPORT_OK = qw(%KEY %KEY_ID key_secret);
+
+our %KEY = (
+    alice   => 'ag_48c32be45120488f_Q58Yu4Ow09zLxF9gqFoKxY1lcKzuT3OjARbX0Hqwwp9',
+    quinn   => 'ag_6c9cc0dee0fa0467_YYjOHlZlXyImpk0HfGhuspAKJeGj6MVdpfctbiyLbzG',
+    eve     => 'ag_d0e7a6b5763c2db5_dmukKR0PIhsgdGALMZr3B06T0k0Ely9IvTMIka8kVjv',
+    rob     => 'ag_8bf868a12eab87a8_6UyZepMgKbAaM7Ep2zVWvOtbMQMVZ3kGCVsdp9ugFt9',
+    fred    => 'ag_82fab743e9ce233d_r6xeeL23xK3FhPlZgJRWBcy4ByFdeujfqJOJIl41uQr',
+    before  => 'ag_ef52b0fc093bacce_FG6u71r5V2egx9PYR7GwapmbuW4Fm9RmTAtmlcK8yjl',
+    dbalice => 'ag_85d11efb14ffc483_GLQY3EWOnDEzDUJHNMR5CycmQupwfa9Wrj7r8nnwIIK',
+    dbold   => 'ag_c6810588b7d8496e_gC7sE44ERFEl2fudLPOVmpbakbfgZGlPKrZpb7v65iw',
+    dbplain => 'ag_b1d8d7bb33bbac22_JL2G35WVLjl0I59VS8vqjG9zrq55tysluJz8crxSja2',
+    dbnull  => 'ag_3ca8756d1bb57c3b_9Zuth4WL2T5PcHZpAXg6DPyhymsSxLHWlmylva4hh6s',
+);
+
+our %KEY_ID = map { $_ => substr($KEY{$_}, 3, 16) } keys %KEY;
+
+# The secret part: what must never show up in a log.
+sub key_secret { substr($_[0], 20) }
+
+1;
