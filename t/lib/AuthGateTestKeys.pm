@@ -17,13 +17,14 @@ our %KEY = (
     before  => 'ag_ef52b0fc093bacce_FG6u71r5V2egx9PYR7GwapmbuW4Fm9RmTAtmlcK8yjl',
     dbalice => 'ag_85d11efb14ffc483_GLQY3EWOnDEzDUJHNMR5CycmQupwfa9Wrj7r8nnwIIK',
     dbold   => 'ag_c6810588b7d8496e_gC7sE44ERFEl2fudLPOVmpbakbfgZGlPKrZpb7v65iw',
-    dbplain => 'ag_b1d8d7bb33bbac22_JL2G35WVLjl0I59VS8vqjG9zrq55tysluJz8crxSja2',
+    dbplain => 'legacy.partner-key.0001.JL2G35WVLjl0I59VS8vqjG9zrq55tys',
+    dbbad   => 'ag_b1d8d7bb33bbac22_JL2G35WVLjl0I59VS8vqjG9zrq55tysluJz8crxSja2',
     dbnull  => 'ag_3ca8756d1bb57c3b_9Zuth4WL2T5PcHZpAXg6DPyhymsSxLHWlmylva4hh6s',
 );
 
-our %KEY_ID = map { $_ => substr($KEY{$_}, 3, 16) } keys %KEY;
+our %KEY_ID = map { $_ => substr($KEY{$_}, 3, 16) } grep { $KEY{$_} =~ /^ag_/ } keys %KEY;
 
 # The secret part: what must never show up in a log.
-sub key_secret { substr($_[0], 20) }
+sub key_secret { $_[0] =~ /^ag_/ ? substr($_[0], 20) : $_[0] }
 
 1;

@@ -1,0 +1,158 @@
+# API keys through mod_dbd and SQLite: lookups, a key as the Basic
+# password, and what a broken database gets (503, never 200).
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test;
+use Apache::TestRequest qw(GET);
+use Apache::TestUtil qw(t_cmp t_start_error_log_watch t_finish_error_log_watch);
+use Digest::SHA qw(sha256_hex);
+use MIME::Base64 qw(encode_base64);
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use AuthGateTestKeys qw(%KEY %KEY_ID);
+
+plan tests => 42;
+
+my $db = Apache::Test::vars('serverroot') . '/apikeys.db';
+Apache::TestRequest::module('authgate_apikey_dbd');
+
+sub sqlite {
+    my $sql = shift;
+    open my $fh, '|-', 'sqlite3', '-bail', $db or die "sqlite3: $!";
+    print $fh $sql;
+    close $fh or die "sqlite3 failed: $?";
+}
+
+sub sqlq { my $v = shift; defined $v ? "'$v'" : 'NULL' }
+
+sub make_db {
+    unlink $db;
+    my $rows = '';
+    for my $r (
+        # key, user, scopes, expires, id
+        [$KEY{dbalice}, 'alice-db', '  read   write ', undef, 'db-alice'],
+        [$KEY{dbold}, 'old', 'read', 1600000000, 'db-old'],
+        [$KEY{dbnull}, 'nulls', undef, undef, undef],
+        [$KEY{dbplain}, 'legacy', '', undef, undef],
+        [$KEY{dbbad}, 'bad', 'read', 'soon', 'db-bad'],
+    ) {
+        my ($key, @v) = @$r;
+        $rows .= sprintf "INSERT INTO api_keys VALUES (%s, %s);\n",
+            sqlq(sha256_hex($key)), join ", ", map { sqlq($_) } @v;
+    }
+    sqlite(<<"SQL");
+CREATE TABLE api_keys (
+    key_sha256 TEXT PRIMARY KEY,
+    user TEXT NOT NULL,
+    scopes TEXT,
+    expires INTEGER,
+    id TEXT
+);
+$rows
+SQL
+}
+
+sub env_of {
+    my $res = shift;
+    return { map { /^(\w+)=(.*)$/ ? ($1 => $2) : () } split /\n/, $res->content };
+}
+
+sub basic { 'Basic ' . encode_base64("$_[0]:$_[1]", '') }
+
+sub get_logged {
+    t_start_error_log_watch();
+    my $res = GET @_;
+    my @lines = grep { /AG00\d+:/ } t_finish_error_log_watch();
+    return ($res, join '', @lines);
+}
+
+my ($res, $log, $env);
+
+make_db();
+
+# --- lookups -----------------------------------------------------------
+$res = GET '/apikey/dbd/env.cgi', 'X-API-Key' => $KEY{dbalice};
+ok t_cmp($res->code, 200, 'a key in the database: 200');
+$env = env_of($res);
+ok t_cmp($env->{REMOTE_USER}, 'alice-db', 'its user');
+ok t_cmp($env->{AUTHGATE_SCOPE}, 'read write', 'its scopes, white space tidied');
+ok t_cmp($env->{AUTHGATE_KEY_ID}, 'db-alice', 'the id column');
+
+($res, $log) = get_logged '/apikey/dbd/env.cgi', 'X-API-Key' => $KEY{dbold};
+ok t_cmp($res->code, 401, 'an expired key: 401');
+ok t_cmp($log, qr/reason=apikey_expired scheme=apikey .*user=old key_id=db-old/,
+         'apikey_expired logged');
+
+($res, $log) = get_logged '/apikey/dbd/env.cgi', 'X-API-Key' => $KEY{alice};
+ok t_cmp($res->code, 401, 'a key not in the database: 401');
+ok t_cmp($log, qr/reason=apikey_unknown/, 'apikey_unknown logged');
+ok t_cmp($res->header('WWW-Authenticate'),
+         'ApiKey realm="db", header="X-API-Key"', 'with the challenge');
+
+$res = GET '/apikey/dbd/env.cgi', Authorization => "ApiKey $KEY{dbnull}";
+ok t_cmp($res->code, 200, 'NULL scopes and expiry: 200');
+$env = env_of($res);
+ok !exists $env->{AUTHGATE_SCOPE};
+ok t_cmp($env->{AUTHGATE_KEY_ID}, $KEY_ID{dbnull}, 'id read from the key');
+
+$res = GET '/apikey/dbd/env.cgi', 'X-API-Key' => $KEY{dbplain};
+ok t_cmp($res->code, 200, "a key of the operator's own form");
+ok !exists env_of($res)->{AUTHGATE_KEY_ID};
+
+($res, $log) = get_logged '/apikey/dbd/env.cgi', 'X-API-Key' => $KEY{dbbad};
+ok t_cmp($res->code, 503, 'a row with a bad expiry: 503');
+ok t_cmp($log, qr/AG00540: AuthGateApiKeyDBD: the row's expires/,
+         'the row is blamed');
+
+($res, $log) = get_logged '/apikey/dbdfail/env.cgi', 'X-API-Key' => $KEY{dbalice};
+ok t_cmp($res->code, 503, 'a statement that fails: 503');
+ok t_cmp($log, qr/AG00540: AuthGateApiKeyDBD: (the query|reading a row) failed/,
+         'the failure is logged');
+
+# --- Basic -------------------------------------------------------------
+$res = GET '/apikey/dbdbasic/env.cgi',
+    Authorization => basic('alice-db', $KEY{dbalice});
+ok t_cmp($res->code, 200, 'AuthGateBasicProvider authgate with dbd: 200');
+ok t_cmp(env_of($res)->{AUTHGATE_SCOPE}, 'read write', 'scopes');
+$res = GET '/apikey/dbdbasic/env.cgi',
+    Authorization => basic('alice', $KEY{dbalice});
+ok t_cmp($res->code, 401, 'another user name: 401');
+$res = GET '/apikey/dbdstock/env.cgi',
+    Authorization => basic('alice-db', $KEY{dbalice});
+ok t_cmp($res->code, 200, 'AuthBasicProvider authgate, two columns: 200');
+ok t_cmp(env_of($res)->{AUTHGATE_SCOPE}, 'read write', 'scopes');
+
+# --- outages -----------------------------------------------------------
+sub outage {
+    my $what = shift;
+    my ($res, $log) = get_logged '/apikey/dbd/env.cgi',
+                                 'X-API-Key' => $KEY{dbalice};
+    ok t_cmp($res->code, 503, "$what: 503");
+    ok t_cmp($res->header('Retry-After'), qr/^\d+$/, "$what: Retry-After");
+    ok t_cmp($log, qr/reason=backend_unavailable scheme=apikey/,
+             "$what: backend_unavailable logged");
+    ok $res->content !~ /REMOTE_USER/;
+    $res = GET '/apikey/dbdbasic/env.cgi',
+        Authorization => basic('alice-db', $KEY{dbalice});
+    ok t_cmp($res->code, 503, "$what: the gate's Basic: 503");
+    $res = GET '/apikey/dbdstock/env.cgi',
+        Authorization => basic('alice-db', $KEY{dbalice});
+    ok t_cmp($res->code, qr/^5\d\d$/, "$what: stock Basic: a 5xx");
+}
+
+sqlite("DROP TABLE api_keys;");
+outage('table dropped');
+
+unlink $db or die "unlink $db: $!";
+outage('database removed');
+unlink $db;
+
+make_db();
+chmod 0, $db or die "chmod $db: $!";
+outage('database unreadable');
+chmod 0640, $db;
+
+$res = GET '/apikey/dbd/env.cgi', 'X-API-Key' => $KEY{dbalice};
+ok t_cmp($res->code, 200, 'the database back: 200 again');
