@@ -124,10 +124,11 @@ struct ag_reloader {
     int failed_valid;       /* FAILED_STAMP is the file that last failed */
     ag_file_stamp failed_stamp;
     apr_uint64_t count;
+    char err_buf[256];      /* a parse error outlives the parse's pool */
 };
 
 /* Reads and parses the file into a new generation with one reference. */
-static apr_status_t load_gen(const ag_reloader *rl, ag_reload_gen **out,
+static apr_status_t load_gen(ag_reloader *rl, ag_reload_gen **out,
                              ag_file_stamp *stamp, const char **err)
 {
     ag_reload_gen *gen;
@@ -156,6 +157,9 @@ static apr_status_t load_gen(const ag_reloader *rl, ag_reload_gen **out,
     if (rv != APR_SUCCESS) {
         if (*err == NULL)
             *err = "invalid content";
+        /* the message may live in POOL: keep a copy */
+        apr_cpystrn(rl->err_buf, *err, sizeof(rl->err_buf));
+        *err = rl->err_buf;
         apr_pool_destroy(pool);
         return rv;
     }

@@ -14,7 +14,8 @@ static apr_status_t parse_text(const char *data, apr_size_t len, void *baton,
 {
     (*(int *)baton)++;
     if (len > 0 && data[0] == '!') {
-        *err = "starts with '!'";
+        /* from P, which the reloader destroys: the message must survive */
+        *err = apr_psprintf(p, "starts with '%c'", data[0]);
         return APR_EINVAL;
     }
     *out = apr_pstrmemdup(p, data, len);
