@@ -8,6 +8,7 @@
 #include "authgate.h"
 
 static const ag_tool_command commands[] = {
+    {"apikey", "make, list and revoke API keys", authgate_apikey_run},
     {NULL, NULL, NULL}
 };
 

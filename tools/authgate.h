@@ -25,4 +25,7 @@ int ag_tool_fail(int code, const char *fmt, ...)
 /* 1 when ARG is -h or --help. */
 int ag_tool_is_help(const char *arg);
 
+/* The command groups. */
+int authgate_apikey_run(int argc, const char *const *argv, apr_pool_t *p);
+
 #endif
