@@ -445,7 +445,8 @@ apr_status_t ag_apikey_parse(const char *data, apr_size_t len,
         return APR_EINVAL;
     }
     max_recs = count_lines(data, len);
-    buf = apr_pmemdup(p, data, len + 1);
+    buf = apr_palloc(p, len + 1);
+    memcpy(buf, data, len);
     buf[len] = '\0';
     s->recs = apr_palloc(p, max_recs * sizeof(*s->recs));
     line = buf;

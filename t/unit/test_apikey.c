@@ -160,6 +160,16 @@ static void test_parse(apr_pool_t *p)
            "k2:" SHA_DEF ":bob:1800000000:1700000001:1700000100:",
            "with expiry and revocation");
 
+    {
+        /* LEN bounds the parse: what follows is not read */
+        const char *more = "k3:" SHA_ABC ":carol:-:1:-:x:yz";
+        ag_apikey_store *t = NULL;
+        const char *err = NULL;
+
+        ok(ag_apikey_parse(more, strlen(more) - 3, &t, &err, p) ==
+               APR_SUCCESS && strcmp(ag_apikey_at(t, 0)->scopes, "x") == 0,
+           "the parse stops at LEN");
+    }
     s = parse_ok(ktext);
     ok(s != NULL && ag_apikey_count(s) == 1,
        "a last line without a newline");
