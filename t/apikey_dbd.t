@@ -13,7 +13,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGateTestKeys qw(%KEY %KEY_ID);
 
-plan tests => 42;
+plan tests => 44;
 
 my $db = Apache::Test::vars('serverroot') . '/apikeys.db';
 Apache::TestRequest::module('authgate_apikey_dbd');
@@ -31,12 +31,13 @@ sub make_db {
     unlink $db;
     my $rows = '';
     for my $r (
-        # key, user, scopes, expires, id
-        [$KEY{dbalice}, 'alice-db', '  read   write ', undef, 'db-alice'],
-        [$KEY{dbold}, 'old', 'read', 1600000000, 'db-old'],
-        [$KEY{dbnull}, 'nulls', undef, undef, undef],
-        [$KEY{dbplain}, 'legacy', '', undef, undef],
-        [$KEY{dbbad}, 'bad', 'read', 'soon', 'db-bad'],
+        # key, id, user, scopes, expires, revoked_at
+        [$KEY{dbalice}, 'db-alice', 'alice-db', '  read   write ', undef, undef],
+        [$KEY{dbold}, 'db-old', 'old', 'read', 1600000000, undef],
+        [$KEY{dbnull}, undef, 'nulls', undef, undef, undef],
+        [$KEY{dbplain}, undef, 'legacy', '', undef, undef],
+        [$KEY{dbbad}, 'db-bad', 'bad', 'read', 'soon', undef],
+        [$KEY{dbrevoked}, 'db-revoked', 'gone', 'read', undef, 1700000000],
     ) {
         my ($key, @v) = @$r;
         $rows .= sprintf "INSERT INTO api_keys VALUES (%s, %s);\n",
@@ -44,11 +45,12 @@ sub make_db {
     }
     sqlite(<<"SQL");
 CREATE TABLE api_keys (
-    key_sha256 TEXT PRIMARY KEY,
-    user TEXT NOT NULL,
-    scopes TEXT,
-    expires INTEGER,
-    id TEXT
+    key_sha256  CHAR(64) PRIMARY KEY,
+    id          VARCHAR(64) UNIQUE,
+    username    VARCHAR(255) NOT NULL,
+    scopes      VARCHAR(1024),
+    expires     BIGINT,
+    revoked_at  BIGINT
 );
 $rows
 SQL
@@ -90,6 +92,10 @@ ok t_cmp($res->code, 401, 'a key not in the database: 401');
 ok t_cmp($log, qr/reason=apikey_unknown/, 'apikey_unknown logged');
 ok t_cmp($res->header('WWW-Authenticate'),
          'ApiKey realm="db", header="X-API-Key"', 'with the challenge');
+
+($res, $log) = get_logged '/apikey/dbd/env.cgi', 'X-API-Key' => $KEY{dbrevoked};
+ok t_cmp($res->code, 401, 'a key revoked in the database: 401');
+ok t_cmp($log, qr/reason=apikey_unknown/, 'unknown to the query');
 
 $res = GET '/apikey/dbd/env.cgi', Authorization => "ApiKey $KEY{dbnull}";
 ok t_cmp($res->code, 200, 'NULL scopes and expiry: 200');

@@ -19,6 +19,7 @@ our %KEY = (
     dbold   => 'ag_c6810588b7d8496e_gC7sE44ERFEl2fudLPOVmpbakbfgZGlPKrZpb7v65iw',
     dbplain => 'legacy.partner-key.0001.JL2G35WVLjl0I59VS8vqjG9zrq55tys',
     dbbad   => 'ag_b1d8d7bb33bbac22_JL2G35WVLjl0I59VS8vqjG9zrq55tysluJz8crxSja2',
+    dbrevoked => 'ag_5d0c6f1e2b3a4958_Hq2Wm8RtY4uIo0PaSdF6gJkL1zXcV7bN3mQeW9rT5yU',
     dbnull  => 'ag_3ca8756d1bb57c3b_9Zuth4WL2T5PcHZpAXg6DPyhymsSxLHWlmylva4hh6s',
 );
 
