@@ -1,8 +1,11 @@
 /* libFuzzer target: the API key record file parser (ag_apikey_parse).
  *
- * Besides not crashing, a file that parses must round-trip: its records,
- * formatted again, parse into the same records, and every record is found
- * again by its hash. */
+ * Besides the sanitizers' findings, it aborts when a promise of
+ * ag_apikey.h breaks: a refusal names its line, and a file that parses
+ * round-trips (its records, formatted again, parse into the same records)
+ * and every record is found again by its hash.
+ *
+ *   scripts/fuzz apikey SECONDS */
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +14,7 @@
 #include <apr_strings.h>
 
 #include "ag_apikey.h"
+#include "asan_pool.h"
 
 static apr_pool_t *root;
 
@@ -44,22 +48,29 @@ static void check_round_trip(const ag_apikey_store *s, apr_pool_t *p)
     }
 }
 
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    apr_initialize();
+    apr_pool_create(&root, NULL);
+    return 0;
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
     ag_apikey_store *s;
     const char *err = NULL;
     apr_pool_t *p;
 
-    if (root == NULL) {
-        apr_initialize();
-        apr_pool_create(&root, NULL);
-    }
     apr_pool_create(&p, root);
+    asan_pool_begin();
+    /* DATA is exactly SIZE bytes, not NUL-terminated: a read past it is
+     * caught */
     if (ag_apikey_parse((const char *)data, size, &s, &err, p) ==
         APR_SUCCESS)
         check_round_trip(s, p);
     else if (err == NULL || strncmp(err, "line ", 5) != 0)
         abort();            /* every refusal names its line */
+    asan_pool_end();
     apr_pool_destroy(p);
     return 0;
 }
