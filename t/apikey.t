@@ -12,7 +12,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGateTestKeys qw(%KEY %KEY_ID);
 
-plan tests => 62;
+plan tests => 60;
 
 sub env_of {
     my $res = shift;
@@ -160,8 +160,3 @@ ok t_cmp($log, qr/reason=revoked scheme=basic .*user=rob key_id=$KEY_ID{rob}/,
          'logged as revoked');
 $res = GET '/apikey/both/env.cgi', 'X-API-Key' => $KEY{alice};
 ok t_cmp($res->code, 200, 'ApiKey beside Basic');
-
-# --- nothing to check keys against --------------------------------------
-($res, $log) = get_logged '/apikey/nostore/index.html', 'X-API-Key' => $KEY{alice};
-ok t_cmp($res->code, 500, 'ApiKey without a key store: 500');
-ok t_cmp($log, qr/AG00502:/, 'and an error naming the directives');

@@ -5,15 +5,16 @@ use warnings FATAL => 'all';
 
 use Apache::Test;
 use Apache::TestRequest qw(GET);
-use Apache::TestUtil qw(t_cmp t_start_error_log_watch t_finish_error_log_watch);
+use Apache::TestUtil qw(t_cmp);
 use Digest::SHA qw(sha256_hex);
 use MIME::Base64 qw(encode_base64);
 
 use FindBin;
 use lib "$FindBin::Bin/lib";
+use AuthGateTest qw(log_mark);
 use AuthGateTestKeys qw(%KEY %KEY_ID);
 
-plan tests => 44;
+plan tests => 46;
 
 my $db = Apache::Test::vars('serverroot') . '/apikeys.db';
 Apache::TestRequest::module('authgate_apikey_dbd');
@@ -63,10 +64,15 @@ sub env_of {
 
 sub basic { 'Basic ' . encode_base64("$_[0]:$_[1]", '') }
 
+# GET, and the gate's lines of this server's error log meanwhile (it logs
+# before the response leaves).
 sub get_logged {
-    t_start_error_log_watch();
+    my $mark = log_mark('apikey_error_log');
     my $res = GET @_;
-    my @lines = grep { /AG00\d+:/ } t_finish_error_log_watch();
+    open my $fh, '<', Apache::Test::vars('t_logs') . '/apikey_error_log'
+        or die "apikey_error_log: $!";
+    seek $fh, $mark, 0;
+    my @lines = grep { /AG00\d+:/ } <$fh>;
     return ($res, join '', @lines);
 }
 
@@ -116,6 +122,12 @@ ok t_cmp($log, qr/AG00540: AuthGateApiKeyDBD: the row's expires/,
 ok t_cmp($res->code, 503, 'a statement that fails: 503');
 ok t_cmp($log, qr/AG00540: AuthGateApiKeyDBD: (the query|reading a row) failed/,
          'the failure is logged');
+
+# --- nothing to check keys against --------------------------------------
+($res, $log) = get_logged '/apikey/nostore/env.cgi', 'X-API-Key' => $KEY{dbalice};
+ok t_cmp($res->code, 500, 'ApiKey without a key store: 500');
+ok t_cmp($log, qr/AG00502:.*AuthGateApiKeyFile nor AuthGateApiKeyDBD/,
+         'and an error naming the directives');
 
 # --- Basic -------------------------------------------------------------
 $res = GET '/apikey/dbdbasic/env.cgi',

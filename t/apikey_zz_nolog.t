@@ -1,6 +1,6 @@
 # No API key reaches the error log or the access log: every test key is
 # sent here in every way the gate takes one (and the other apikey tests,
-# which run before this one, send them too), then both logs are searched
+# which run before this one, send them too), then the logs are searched
 # for the keys' secret parts and their hashes.  The key t/apikey.t sends
 # in a query string is the exception the README warns about: a URL is
 # logged whole, so that key is looked for in the error log only.
@@ -18,7 +18,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGateTestKeys qw(%KEY key_secret);
 
 my @names = sort keys %KEY;
-plan tests => 1 + 4 * @names - 1;
+plan tests => 1 + 6 * @names - 1;
 
 sub basic { 'Basic ' . encode_base64("$_[0]:$_[1]", '') }
 
@@ -44,11 +44,12 @@ ok t_cmp($requests, 12 * @names, 'requests sent');
 sub slurp { open my $fh, '<', $_[0] or die "$_[0]: $!"; local $/; <$fh> }
 
 my $logs = Apache::Test::vars('t_logs');
-my %log = map { $_ => slurp("$logs/$_") } qw(error_log access_log);
+my @files = qw(error_log apikey_error_log access_log);
+my %log = map { $_ => slurp("$logs/$_") } @files;
 for my $name (@names) {
     my $secret = key_secret($KEY{$name});
     my $hash = sha256_hex($KEY{$name});
-    for my $file (qw(error_log access_log)) {
+    for my $file (@files) {
         # quinn's key is sent in a URL on purpose (t/apikey.t)
         ok t_cmp(index($log{$file}, $secret), -1, "key of $name not in $file")
             unless $name eq 'quinn' && $file eq 'access_log';
