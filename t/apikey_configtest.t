@@ -1,0 +1,82 @@
+# A bad AuthGateApiKey* directive stops `httpd -t`, naming the directive,
+# the file and the line.
+use strict;
+use warnings FATAL => 'all';
+
+use FindBin;
+use lib "$FindBin::Bin/lib";
+
+use Apache::Test;
+use Apache::TestUtil qw(t_cmp t_write_file);
+use File::Spec ();
+use AuthGateTest qw(command_output);
+
+my $vars = Apache::Test::vars();
+my $root = File::Spec->rel2abs(File::Spec->catdir($vars->{serverroot}, '..'));
+my $conf = File::Spec->catfile($vars->{t_logs}, 'apikey_configtest.conf');
+my $keys = "$vars->{serverroot}/conf/apikeys.txt";
+my $bad_keys = File::Spec->catfile($vars->{t_logs}, 'apikeys-bad.txt');
+t_write_file($bad_keys, "# a comment\nk1:abc:alice:-:1:-:\n");
+
+# [directive inside <Location /gate>, expected message, what]
+my @bad = (
+    [ qq{AuthGateApiKeyFile "$vars->{t_logs}/none.txt"},
+      qr/AuthGateApiKeyFile: cannot load '\S+none.txt': cannot read file/,
+      'a missing key file' ],
+    [ qq{AuthGateApiKeyFile "$bad_keys"},
+      qr/AuthGateApiKeyFile: cannot load '\S+apikeys-bad.txt': line 2: bad key hash/,
+      'a malformed key file, its line named' ],
+    [ 'AuthGateApiKeyHeader "X API Key"',
+      qr/AuthGateApiKeyHeader: 'X API Key' is not a header name/,
+      'a header name with spaces' ],
+    [ 'AuthGateApiKeyHeader Authorization',
+      qr/AuthGateApiKeyHeader: Authorization is read anyway/,
+      'Authorization as the key header' ],
+    [ 'AuthGateApiKeyQuery on',
+      qr/AuthGateApiKeyQuery: name the query parameter/,
+      'AuthGateApiKeyQuery on' ],
+    [ 'AuthGateApiKeyQuery a&b',
+      qr/AuthGateApiKeyQuery: 'a&b' is not a plain query parameter name/,
+      'a query parameter name with &' ],
+    [ 'AuthGateApiKeyDBD "SELECT username FROM api_keys"',
+      qr/AuthGateApiKeyDBD: the query takes the key's SHA-256 as its one parameter/,
+      'a query without its parameter' ],
+);
+
+plan tests => 2 + 3 * @bad;
+
+sub configtest {
+    my ($inside) = @_;
+    t_write_file($conf, <<CONF);
+Include "$root/httpd-minimal.conf"
+ServerName localhost
+ServerRoot "$vars->{serverroot}"
+PidFile "$vars->{t_logs}/apikey_configtest.pid"
+ErrorLog "$vars->{t_logs}/apikey_configtest_error_log"
+LoadModule authgate_module "$root/mod_authgate.so"
+DBDriver sqlite3
+DBDParams "$vars->{t_logs}/apikey_configtest.db"
+<Location /gate>
+    AuthType AuthGate
+    AuthName "api"
+    AuthGateSchemes ApiKey
+    $inside
+</Location>
+CONF
+    return command_output($vars->{httpd}, '-t', '-f', $conf);
+}
+
+my ($out, $rc) = configtest(join "\n    ",
+    qq{AuthGateApiKeyFile "$keys"}, 'AuthGateApiKeyHeader X-Partner-Key',
+    'AuthGateApiKeyQuery api_key',
+    'AuthGateApiKeyDBD "SELECT username, scopes, expires FROM api_keys WHERE key_sha256 = %s"');
+ok t_cmp($rc, 0, 'a good configuration passes httpd -t');
+ok t_cmp($out, qr/Syntax OK/, 'httpd says Syntax OK');
+
+for my $case (@bad) {
+    my ($inside, $message, $what) = @$case;
+    ($out, $rc) = configtest($inside);
+    ok t_cmp($rc != 0, 1, "$what: httpd -t fails");
+    ok t_cmp($out, $message, "$what: the message names the directive");
+    ok t_cmp($out, qr/on line 13 of \Q$conf\E/, "$what: file and line");
+}
