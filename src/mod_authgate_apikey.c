@@ -211,17 +211,20 @@ static ag_reason file_lookup(request_rec *r, ag_reloader *rl,
                                              &err);
     const ag_apikey_store *s = ag_reload_gen_data(gen);
     const ag_apikey_record *rec;
+    ag_reason reason = AG_R_APIKEY_UNKNOWN;
 
-    ag_reload_release_with(rl, gen, r->pool);
     log_reload(r, rl, event, err, s);
     rec = ag_apikey_find(s, key, len);
-    if (rec == NULL)
-        return AG_R_APIKEY_UNKNOWN;
-    /* the record lives as long as GEN, which lives as long as r->pool */
-    m->id = rec->id;
-    m->user = rec->user;
-    m->scope = rec->scopes[0] != '\0' ? rec->scopes : NULL;
-    return ag_apikey_check(rec, apr_time_sec(r->request_time));
+    if (rec != NULL) {
+        /* copied: the generation may go at the next reload */
+        m->id = apr_pstrdup(r->pool, rec->id);
+        m->user = apr_pstrdup(r->pool, rec->user);
+        m->scope = rec->scopes[0] != '\0' ? apr_pstrdup(r->pool, rec->scopes)
+                                          : NULL;
+        reason = ag_apikey_check(rec, apr_time_sec(r->request_time));
+    }
+    ag_reload_release(rl, gen);
+    return reason;
 }
 
 ag_reason authgate_apikey_lookup(request_rec *r,
