@@ -1,0 +1,529 @@
+#include <string.h>
+#include <strings.h>
+
+#include <apr_lib.h>
+#include <apr_strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+
+#include "ag_digest.h"
+
+static const struct {
+    const char *name;
+    ag_digest_hash hash;
+    int sess;
+} algs[AG_DIGEST__COUNT] = {
+    [AG_DIGEST_MD5] = {"MD5", AG_DIGEST_HASH_MD5, 0},
+    [AG_DIGEST_MD5_SESS] = {"MD5-sess", AG_DIGEST_HASH_MD5, 1},
+    [AG_DIGEST_SHA256] = {"SHA-256", AG_DIGEST_HASH_SHA256, 0},
+    [AG_DIGEST_SHA256_SESS] = {"SHA-256-sess", AG_DIGEST_HASH_SHA256, 1},
+    [AG_DIGEST_SHA512_256] = {"SHA-512-256", AG_DIGEST_HASH_SHA512_256, 0},
+    [AG_DIGEST_SHA512_256_SESS] = {"SHA-512-256-sess",
+                                   AG_DIGEST_HASH_SHA512_256, 1},
+};
+
+static const char *const hash_names[AG_DIGEST_HASH__COUNT] = {
+    "MD5", "SHA-256", "SHA-512-256"
+};
+
+ag_digest_alg ag_digest_alg_lookup(const char *name)
+{
+    int i;
+
+    for (i = 0; i < AG_DIGEST__COUNT; i++)
+        if (strcasecmp(name, algs[i].name) == 0)
+            return (ag_digest_alg)i;
+    return AG_DIGEST_NONE;
+}
+
+const char *ag_digest_alg_name(ag_digest_alg alg)
+{
+    return alg >= 0 && alg < AG_DIGEST__COUNT ? algs[alg].name : "unknown";
+}
+
+ag_digest_hash ag_digest_alg_hash(ag_digest_alg alg)
+{
+    return alg >= 0 && alg < AG_DIGEST__COUNT ? algs[alg].hash
+                                              : AG_DIGEST_HASH_MD5;
+}
+
+int ag_digest_alg_is_sess(ag_digest_alg alg)
+{
+    return alg >= 0 && alg < AG_DIGEST__COUNT && algs[alg].sess;
+}
+
+const char *ag_digest_hash_name(ag_digest_hash hash)
+{
+    return hash >= 0 && hash < AG_DIGEST_HASH__COUNT ? hash_names[hash]
+                                                     : "unknown";
+}
+
+apr_size_t ag_digest_hash_hexlen(ag_digest_hash hash)
+{
+    return hash == AG_DIGEST_HASH_MD5 ? 32 : 64;
+}
+
+const char *ag_digest_qop_name(ag_digest_qop qop)
+{
+    return qop == AG_DIGEST_QOP_AUTH_INT ? "auth-int" : "auth";
+}
+
+ag_digest_qop ag_digest_qop_lookup(const char *name)
+{
+    if (strcasecmp(name, "auth") == 0)
+        return AG_DIGEST_QOP_AUTH;
+    if (strcasecmp(name, "auth-int") == 0)
+        return AG_DIGEST_QOP_AUTH_INT;
+    return 0;
+}
+
+static const EVP_MD *evp_md(ag_digest_hash hash)
+{
+    switch (hash) {
+    case AG_DIGEST_HASH_SHA256:
+        return EVP_sha256();
+    case AG_DIGEST_HASH_SHA512_256:
+        return EVP_sha512_256();
+    default:
+        return EVP_md5();
+    }
+}
+
+static void to_hex(const unsigned char *md, unsigned int len, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned int i;
+
+    for (i = 0; i < len; i++) {
+        out[2 * i] = digits[md[i] >> 4];
+        out[2 * i + 1] = digits[md[i] & 0x0f];
+    }
+    out[2 * len] = '\0';
+}
+
+/* hex(H(PARTS[0] ":" PARTS[1] ":" ...)) into OUT. */
+static void hash_joined(ag_digest_hash hash, const char *const *parts,
+                        int n, char *out)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int i, good;
+
+    good = ctx != NULL && EVP_DigestInit_ex(ctx, evp_md(hash), NULL) == 1;
+    for (i = 0; good && i < n; i++) {
+        if (i > 0)
+            good = EVP_DigestUpdate(ctx, ":", 1) == 1;
+        if (good)
+            good = EVP_DigestUpdate(ctx, parts[i], strlen(parts[i])) == 1;
+    }
+    if (good)
+        good = EVP_DigestFinal_ex(ctx, md, &len) == 1;
+    EVP_MD_CTX_free(ctx);
+    if (!good) {
+        /* Only an allocation failure gets here: a hash that matches no
+         * response, never a partial one. */
+        memset(out, 'x', ag_digest_hash_hexlen(hash));
+        out[ag_digest_hash_hexlen(hash)] = '\0';
+        return;
+    }
+    to_hex(md, len, out);
+}
+
+void ag_digest_hex(ag_digest_hash hash, const void *data, apr_size_t len,
+                   char *out)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+
+    if (EVP_Digest(data, len, md, &mdlen, evp_md(hash), NULL) != 1) {
+        memset(out, 'x', ag_digest_hash_hexlen(hash));
+        out[ag_digest_hash_hexlen(hash)] = '\0';
+        return;
+    }
+    to_hex(md, mdlen, out);
+}
+
+void ag_digest_ha1(ag_digest_hash hash, const char *user, const char *realm,
+                   const char *password, char *out)
+{
+    const char *parts[3] = {user, realm, password};
+
+    hash_joined(hash, parts, 3, out);
+}
+
+void ag_digest_userhash(ag_digest_hash hash, const char *user,
+                        const char *realm, char *out)
+{
+    const char *parts[2] = {user, realm};
+
+    hash_joined(hash, parts, 2, out);
+}
+
+static int is_hex_digit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+           (c >= 'A' && c <= 'F');
+}
+
+int ag_digest_is_hex(const char *hex, apr_size_t len)
+{
+    apr_size_t i;
+
+    for (i = 0; i < len; i++)
+        if (!is_hex_digit(hex[i]))
+            return 0;
+    return hex[len] == '\0';
+}
+
+struct ag_digest_ctx {
+    EVP_MD_CTX *md;
+    ag_digest_hash hash;
+    int failed;
+};
+
+static apr_status_t ctx_cleanup(void *data)
+{
+    ag_digest_ctx *ctx = data;
+
+    EVP_MD_CTX_free(ctx->md);
+    ctx->md = NULL;
+    return APR_SUCCESS;
+}
+
+apr_status_t ag_digest_ctx_make(ag_digest_hash hash, ag_digest_ctx **out,
+                                apr_pool_t *p)
+{
+    ag_digest_ctx *ctx = apr_pcalloc(p, sizeof(*ctx));
+
+    ctx->hash = hash;
+    ctx->md = EVP_MD_CTX_new();
+    if (ctx->md == NULL)
+        return APR_ENOMEM;
+    apr_pool_cleanup_register(p, ctx, ctx_cleanup, apr_pool_cleanup_null);
+    if (EVP_DigestInit_ex(ctx->md, evp_md(hash), NULL) != 1)
+        return APR_EGENERAL;
+    *out = ctx;
+    return APR_SUCCESS;
+}
+
+void ag_digest_ctx_update(ag_digest_ctx *ctx, const void *data,
+                          apr_size_t len)
+{
+    if (!ctx->failed && EVP_DigestUpdate(ctx->md, data, len) != 1)
+        ctx->failed = 1;
+}
+
+void ag_digest_ctx_final(ag_digest_ctx *ctx, char *out)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+
+    if (ctx->failed || EVP_DigestFinal_ex(ctx->md, md, &len) != 1) {
+        memset(out, 'x', ag_digest_hash_hexlen(ctx->hash));
+        out[ag_digest_hash_hexlen(ctx->hash)] = '\0';
+        return;
+    }
+    to_hex(md, len, out);
+}
+
+/* --- the response's parameters ------------------------------------------ */
+
+static int hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    return c - 'A' + 10;
+}
+
+/* RFC 8187 attr-char. */
+static int is_attr_char(unsigned char c)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+        (c >= '0' && c <= '9'))
+        return 1;
+    return c != '\0' && strchr("!#$&+-.^_`|~", c) != NULL;
+}
+
+/* RFC 8187 ext-value, of which only UTF-8 is accepted:
+ *   ext-value = charset "'" [ language ] "'" value-chars
+ * The decoded value may hold no control characters. */
+static apr_status_t decode_ext_value(const char *in, const char **out,
+                                     apr_pool_t *p)
+{
+    const char *s = in, *q;
+    char *o, *res;
+
+    if (strncasecmp(s, "UTF-8'", 6) != 0)
+        return APR_EINVAL;
+    q = strchr(s + 6, '\'');
+    if (q == NULL)
+        return APR_EINVAL;
+    for (s += 6; s < q; s++)      /* language: ALPHA / DIGIT / "-" */
+        if (!apr_isalnum(*s) && *s != '-')
+            return APR_EINVAL;
+    res = o = apr_palloc(p, strlen(q + 1) + 1);
+    for (s = q + 1; *s != '\0'; s++) {
+        unsigned char c;
+
+        if (*s == '%') {
+            if (!is_hex_digit(s[1]) || !is_hex_digit(s[2]))
+                return APR_EINVAL;
+            c = (unsigned char)(hex_value(s[1]) << 4 | hex_value(s[2]));
+            s += 2;
+        }
+        else if (is_attr_char((unsigned char)*s))
+            c = (unsigned char)*s;
+        else
+            return APR_EINVAL;
+        if (c < 0x20 || c == 0x7f)
+            return APR_EINVAL;
+        *o++ = (char)c;
+    }
+    *o = '\0';
+    if (o == res)
+        return APR_EINVAL;
+    *out = res;
+    return APR_SUCCESS;
+}
+
+/* A required string parameter, bounded. */
+static apr_status_t need(const ag_credentials *cred, const char *name,
+                         apr_size_t max, const char **out, const char **why,
+                         const char *missing, const char *too_long)
+{
+    const char *v = ag_header_param(cred, name);
+
+    if (v == NULL || *v == '\0') {
+        *why = missing;
+        return APR_EINVAL;
+    }
+    if (strlen(v) > max) {
+        *why = too_long;
+        return APR_EINVAL;
+    }
+    *out = v;
+    return APR_SUCCESS;
+}
+
+static apr_status_t read_username(const ag_credentials *cred,
+                                  ag_digest_request *req, const char **why,
+                                  apr_pool_t *p)
+{
+    const char *plain = ag_header_param(cred, "username");
+    const char *ext = ag_header_param(cred, "username*");
+
+    if (plain != NULL && ext != NULL) {
+        *why = "both username and username*";
+        return APR_EINVAL;
+    }
+    if (ext != NULL) {
+        if (req->userhash) {
+            *why = "username* with userhash";
+            return APR_EINVAL;
+        }
+        if (strlen(ext) > 3 * AG_DIGEST_FIELD_MAX ||
+            decode_ext_value(ext, &req->username, p) != APR_SUCCESS ||
+            strlen(req->username) > AG_DIGEST_FIELD_MAX) {
+            *why = "bad username*";
+            return APR_EINVAL;
+        }
+        req->username_ext = 1;
+        return APR_SUCCESS;
+    }
+    return need(cred, "username", AG_DIGEST_FIELD_MAX, &req->username, why,
+                "no username", "username too long");
+}
+
+static apr_status_t read_nc(const ag_credentials *cred,
+                            ag_digest_request *req, const char **why)
+{
+    const char *nc = ag_header_param(cred, "nc");
+    apr_uint32_t v = 0;
+    int i;
+
+    if (nc == NULL || !ag_digest_is_hex(nc, 8)) {
+        *why = nc == NULL ? "no nc" : "nc is not 8 hex digits";
+        return APR_EINVAL;
+    }
+    for (i = 0; i < 8; i++)
+        v = v << 4 | (apr_uint32_t)hex_value(nc[i]);
+    if (v == 0) {
+        *why = "nc is zero";
+        return APR_EINVAL;
+    }
+    req->nc_text = nc;
+    req->nc = v;
+    return APR_SUCCESS;
+}
+
+static apr_status_t read_response(const ag_credentials *cred,
+                                  ag_digest_request *req, const char **why,
+                                  apr_pool_t *p)
+{
+    const char *v = ag_header_param(cred, "response");
+    apr_size_t len;
+    char *lower;
+
+    if (v == NULL || *v == '\0') {
+        *why = "no response";
+        return APR_EINVAL;
+    }
+    len = strlen(v);
+    if (len > 2 * AG_DIGEST_HEX_MAX || !ag_digest_is_hex(v, len)) {
+        *why = "response is not a hex hash";
+        return APR_EINVAL;
+    }
+    req->response = lower = apr_pstrmemdup(p, v, len);
+    for (; *lower != '\0'; lower++)
+        *lower = apr_tolower(*lower);
+    return APR_SUCCESS;
+}
+
+static apr_status_t read_flags(const ag_credentials *cred,
+                               ag_digest_request *req, const char **why)
+{
+    const char *v;
+
+    v = ag_header_param(cred, "userhash");
+    if (v != NULL) {
+        if (strcasecmp(v, "true") == 0)
+            req->userhash = 1;
+        else if (strcasecmp(v, "false") != 0) {
+            *why = "userhash is neither true nor false";
+            return APR_EINVAL;
+        }
+    }
+    v = ag_header_param(cred, "algorithm");
+    req->alg = AG_DIGEST_MD5;
+    if (v != NULL) {
+        if (strlen(v) > 64) {
+            *why = "algorithm too long";
+            return APR_EINVAL;
+        }
+        req->alg_name = v;
+        req->alg = ag_digest_alg_lookup(v);
+    }
+    v = ag_header_param(cred, "qop");
+    if (v == NULL) {
+        /* RFC 7616 §3.4: the server always offers qop, so a response
+         * without one answers some other challenge (RFC 2069). */
+        *why = "no qop";
+        return APR_EINVAL;
+    }
+    req->qop = ag_digest_qop_lookup(v);
+    if (req->qop == 0) {
+        *why = "unknown qop";
+        return APR_EINVAL;
+    }
+    return APR_SUCCESS;
+}
+
+apr_status_t ag_digest_request_parse(const ag_credentials *cred,
+                                     ag_digest_request **out,
+                                     const char **why, apr_pool_t *p)
+{
+    ag_digest_request *req = apr_pcalloc(p, sizeof(*req));
+    const char *dummy;
+
+    if (why == NULL)
+        why = &dummy;
+    *why = NULL;
+    if (cred->token68 != NULL) {
+        *why = "token68 instead of parameters";
+        return APR_EINVAL;
+    }
+    if (read_flags(cred, req, why) != APR_SUCCESS ||
+        read_username(cred, req, why, p) != APR_SUCCESS ||
+        need(cred, "realm", AG_DIGEST_FIELD_MAX, &req->realm, why,
+             "no realm", "realm too long") != APR_SUCCESS ||
+        need(cred, "nonce", AG_DIGEST_FIELD_MAX, &req->nonce, why,
+             "no nonce", "nonce too long") != APR_SUCCESS ||
+        need(cred, "uri", AG_DIGEST_URI_MAX, &req->uri, why,
+             "no uri", "uri too long") != APR_SUCCESS ||
+        need(cred, "cnonce", AG_DIGEST_FIELD_MAX, &req->cnonce, why,
+             "no cnonce", "cnonce too long") != APR_SUCCESS ||
+        read_nc(cred, req, why) != APR_SUCCESS ||
+        read_response(cred, req, why, p) != APR_SUCCESS)
+        return APR_EINVAL;
+    req->opaque = ag_header_param(cred, "opaque");
+    if (req->opaque != NULL && strlen(req->opaque) > AG_DIGEST_FIELD_MAX) {
+        *why = "opaque too long";
+        return APR_EINVAL;
+    }
+    *out = req;
+    return APR_SUCCESS;
+}
+
+/* --- the hashes of a response -------------------------------------------- */
+
+apr_status_t ag_digest_compute(const ag_digest_request *req, const char *ha1,
+                               const char *method, const char *body_hash,
+                               char *out)
+{
+    ag_digest_hash hash;
+    apr_size_t hexlen;
+    char ha1_lower[AG_DIGEST_HEX_MAX + 1], ha1_sess[AG_DIGEST_HEX_MAX + 1];
+    char ha2[AG_DIGEST_HEX_MAX + 1];
+    const char *a2[3], *kd[6];
+    apr_size_t i;
+
+    if (req->alg < 0 || req->alg >= AG_DIGEST__COUNT)
+        return APR_EINVAL;
+    hash = ag_digest_alg_hash(req->alg);
+    hexlen = ag_digest_hash_hexlen(hash);
+    if (ha1 == NULL || !ag_digest_is_hex(ha1, hexlen))
+        return APR_EINVAL;
+    if (req->qop == AG_DIGEST_QOP_AUTH_INT &&
+        (body_hash == NULL || !ag_digest_is_hex(body_hash, hexlen)))
+        return APR_EINVAL;
+    for (i = 0; i <= hexlen; i++)
+        ha1_lower[i] = apr_tolower(ha1[i]);
+    if (ag_digest_alg_is_sess(req->alg)) {
+        const char *sess[3] = {ha1_lower, req->nonce, req->cnonce};
+
+        hash_joined(hash, sess, 3, ha1_sess);
+        memcpy(ha1_lower, ha1_sess, sizeof(ha1_lower));
+    }
+    a2[0] = method;
+    a2[1] = req->uri;
+    a2[2] = body_hash;
+    hash_joined(hash, a2, req->qop == AG_DIGEST_QOP_AUTH_INT ? 3 : 2, ha2);
+    kd[0] = ha1_lower;
+    kd[1] = req->nonce;
+    kd[2] = req->nc_text;
+    kd[3] = req->cnonce;
+    kd[4] = ag_digest_qop_name(req->qop);
+    kd[5] = ha2;
+    hash_joined(hash, kd, 6, out);
+    OPENSSL_cleanse(ha1_lower, sizeof(ha1_lower));
+    OPENSSL_cleanse(ha1_sess, sizeof(ha1_sess));
+    return APR_SUCCESS;
+}
+
+int ag_digest_verify(const ag_digest_request *req, const char *ha1,
+                     const char *method, const char *body_hash)
+{
+    char want[AG_DIGEST_HEX_MAX + 1];
+    apr_size_t len;
+    int same;
+
+    if (ag_digest_compute(req, ha1, method, body_hash, want) != APR_SUCCESS)
+        return 0;
+    len = strlen(want);
+    /* The length is public (it follows from the algorithm); the digits
+     * are compared in constant time. */
+    same = strlen(req->response) == len &&
+           CRYPTO_memcmp(want, req->response, len) == 0;
+    OPENSSL_cleanse(want, sizeof(want));
+    return same;
+}
+
+apr_status_t ag_digest_rspauth(const ag_digest_request *req, const char *ha1,
+                               const char *body_hash, char *out)
+{
+    return ag_digest_compute(req, ha1, "", body_hash, out);
+}

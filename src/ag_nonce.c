@@ -1,0 +1,236 @@
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include "ag_base64.h"
+#include "ag_nonce.h"
+
+#define ISSUED_LEN 8
+#define RANDOM_LEN 12
+#define MAC_LEN 16
+#define RAW_LEN (ISSUED_LEN + RANDOM_LEN + MAC_LEN)
+#define SECRET_RANDOM_LEN 32
+
+const char *ag_nonce_secret_from_text(const char *data, apr_size_t len,
+                                      ag_nonce_secret *out, apr_pool_t *p)
+{
+    while (len > 0 && (data[len - 1] == '\n' || data[len - 1] == '\r' ||
+                       data[len - 1] == ' ' || data[len - 1] == '\t'))
+        len--;
+    if (len < AG_NONCE_SECRET_MIN)
+        return "the secret is shorter than 32 bytes";
+    if (len > AG_NONCE_SECRET_MAX)
+        return "the secret is longer than 4096 bytes";
+    out->bytes = apr_pmemdup(p, data, len);
+    out->len = len;
+    return NULL;
+}
+
+apr_status_t ag_nonce_secret_random(ag_nonce_secret *out, apr_pool_t *p)
+{
+    unsigned char *bytes = apr_palloc(p, SECRET_RANDOM_LEN);
+
+    if (RAND_bytes(bytes, SECRET_RANDOM_LEN) != 1)
+        return APR_EGENERAL;
+    out->bytes = bytes;
+    out->len = SECRET_RANDOM_LEN;
+    return APR_SUCCESS;
+}
+
+/* HMAC-SHA-256(secret, LABEL 0x00 SHA-256(REALM) DATA) into MAC. */
+static apr_status_t mac_of(const ag_nonce_secret *secret, const char *label,
+                           const char *realm, const unsigned char *data,
+                           apr_size_t len, unsigned char *mac)
+{
+    unsigned char msg[32 + 1 + 32 + ISSUED_LEN + RANDOM_LEN];
+    apr_size_t label_len = strlen(label), n = 0;
+    unsigned int maclen = 0;
+
+    if (label_len > 32 || len > ISSUED_LEN + RANDOM_LEN)
+        return APR_EINVAL;
+    memcpy(msg, label, label_len);
+    n = label_len;
+    msg[n++] = 0;
+    if (EVP_Digest(realm, strlen(realm), msg + n, NULL, EVP_sha256(),
+                   NULL) != 1)
+        return APR_EGENERAL;
+    n += 32;
+    memcpy(msg + n, data, len);
+    n += len;
+    if (HMAC(EVP_sha256(), secret->bytes, (int)secret->len, msg, n, mac,
+             &maclen) == NULL)
+        return APR_EGENERAL;
+    return APR_SUCCESS;
+}
+
+apr_status_t ag_nonce_make(const ag_nonce_secret *secret, const char *realm,
+                           apr_time_t now, const char **out, apr_pool_t *p)
+{
+    unsigned char raw[RAW_LEN], mac[EVP_MAX_MD_SIZE];
+    apr_uint64_t issued = (apr_uint64_t)now;
+    apr_status_t rv;
+    int i;
+
+    for (i = ISSUED_LEN - 1; i >= 0; i--) {
+        raw[i] = (unsigned char)(issued & 0xff);
+        issued >>= 8;
+    }
+    if (RAND_bytes(raw + ISSUED_LEN, RANDOM_LEN) != 1)
+        return APR_EGENERAL;
+    rv = mac_of(secret, "authgate-nonce", realm, raw,
+                ISSUED_LEN + RANDOM_LEN, mac);
+    if (rv != APR_SUCCESS)
+        return rv;
+    memcpy(raw + ISSUED_LEN + RANDOM_LEN, mac, MAC_LEN);
+    *out = ag_base64_encode(raw, RAW_LEN, AG_BASE64URL, p);
+    return APR_SUCCESS;
+}
+
+apr_status_t ag_nonce_check(const ag_nonce_secret *secret, const char *realm,
+                            const char *nonce, ag_nonce_info *info,
+                            apr_pool_t *p)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE], *raw;
+    apr_size_t len;
+    apr_uint64_t issued = 0;
+    apr_status_t rv;
+    int i;
+
+    if (strlen(nonce) != AG_NONCE_TEXT_LEN ||
+        ag_base64_decode(nonce, AG_NONCE_TEXT_LEN, AG_BASE64URL, &raw, &len,
+                         p) != APR_SUCCESS || len != RAW_LEN)
+        return APR_EINVAL;
+    rv = mac_of(secret, "authgate-nonce", realm, raw,
+                ISSUED_LEN + RANDOM_LEN, mac);
+    if (rv != APR_SUCCESS)
+        return rv;
+    if (CRYPTO_memcmp(mac, raw + ISSUED_LEN + RANDOM_LEN, MAC_LEN) != 0)
+        return APR_EINVAL;
+    for (i = 0; i < ISSUED_LEN; i++)
+        issued = issued << 8 | raw[i];
+    info->issued = (apr_time_t)issued;
+    memcpy(info->key, raw + ISSUED_LEN + RANDOM_LEN, AG_STORE_KEY_LEN);
+    return APR_SUCCESS;
+}
+
+apr_interval_time_t ag_nonce_time_left(const ag_nonce_info *info,
+                                       apr_interval_time_t lifetime,
+                                       apr_time_t now)
+{
+    return info->issued + lifetime - now;
+}
+
+const char *ag_nonce_opaque(const ag_nonce_secret *secret, const char *realm,
+                            apr_pool_t *p)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+
+    if (mac_of(secret, "authgate-opaque", realm, NULL, 0, mac) !=
+        APR_SUCCESS)
+        return "";
+    return ag_base64_encode(mac, 12, AG_BASE64URL, p);
+}
+
+/* --- nonce-counts ----------------------------------------------------------- */
+
+const char *ag_nc_verdict_name(ag_nc_verdict v)
+{
+    switch (v) {
+    case AG_NC_ACCEPTED:
+        return "accepted";
+    case AG_NC_REPLAY:
+        return "replay";
+    case AG_NC_BELOW_WINDOW:
+        return "below_window";
+    default:
+        return "unknown";
+    }
+}
+
+ag_nc_verdict ag_nc_window_apply(ag_nc_window *w, apr_uint32_t nc)
+{
+    apr_uint32_t behind;
+
+    if (nc > w->top) {
+        apr_uint32_t shift = nc - w->top;
+
+        w->seen = shift >= AG_NONCE_WINDOW ? 0 : w->seen << shift;
+        w->seen |= 1;
+        w->top = nc;
+        return AG_NC_ACCEPTED;
+    }
+    behind = w->top - nc;
+    if (behind >= AG_NONCE_WINDOW)
+        return AG_NC_BELOW_WINDOW;
+    if (w->seen & ((apr_uint64_t)1 << behind))
+        return AG_NC_REPLAY;
+    w->seen |= (apr_uint64_t)1 << behind;
+    return AG_NC_ACCEPTED;
+}
+
+typedef struct {
+    apr_time_t issued;
+    apr_time_t expires;
+    apr_uint32_t nc;
+    ag_nc_verdict verdict;
+} nc_use;
+
+static void window_load(const ag_store_record *rec, ag_nc_window *w)
+{
+    memcpy(&w->top, rec->data, sizeof(w->top));
+    memcpy(&w->seen, rec->data + sizeof(w->top), sizeof(w->seen));
+}
+
+static void window_save(ag_store_record *rec, const ag_nc_window *w)
+{
+    memcpy(rec->data, &w->top, sizeof(w->top));
+    memcpy(rec->data + sizeof(w->top), &w->seen, sizeof(w->seen));
+}
+
+static ag_store_action count_update(ag_store_record *rec, int found,
+                                    apr_time_t horizon, void *baton)
+{
+    nc_use *use = baton;
+    ag_nc_window w = {0, 0};
+
+    if (found && rec->stamp == use->issued)
+        window_load(rec, &w);
+    else if (found || use->issued <= horizon) {
+        /* A window lost (or, under a 2^-128 chance, another nonce's):
+         * this nonce may have been used before, so it cannot be trusted
+         * to be fresh. */
+        use->verdict = AG_NC_UNKNOWN;
+        return AG_STORE_KEEP;
+    }
+    else {
+        rec->stamp = use->issued;
+        rec->expires = use->expires;
+    }
+    use->verdict = ag_nc_window_apply(&w, use->nc);
+    if (use->verdict != AG_NC_ACCEPTED)
+        return AG_STORE_KEEP;
+    window_save(rec, &w);
+    return AG_STORE_PUT;
+}
+
+apr_status_t ag_nonce_count_use(ag_store *store, const ag_nonce_info *info,
+                                apr_uint32_t nc, apr_time_t expires,
+                                apr_time_t now, ag_nc_verdict *verdict)
+{
+    nc_use use;
+    apr_status_t rv;
+
+    use.issued = info->issued;
+    use.expires = expires;
+    use.nc = nc;
+    use.verdict = AG_NC_UNKNOWN;
+    rv = store->update(store, AG_STORE_KIND_NONCE, info->key, now,
+                       count_update, &use);
+    *verdict = use.verdict;
+    return rv;
+}

@@ -1,0 +1,110 @@
+/* Digest nonces and their nonce-counts.
+ *
+ * A nonce is self-validating: base64url of
+ *
+ *   issued (8 bytes, microseconds, big-endian) || random (12 bytes)
+ *   || HMAC-SHA-256(secret, "authgate-nonce" 0x00 realm 0x00 issued
+ *                            || random), first 16 bytes
+ *
+ * so the server that made it (or any sharing its secret) recognises it
+ * without looking anything up, and a forged nonce or one made for another
+ * realm is refused before any table is touched.
+ *
+ * Nonce-counts: each nonce in use has a window in the state store of the
+ * last AG_NONCE_WINDOW counts, the highest seen and a bit for each below
+ * it.  A count is accepted once; counts may arrive out of order within the
+ * window (browsers send requests in parallel); a count already seen, or
+ * below the window, is refused.  The window is created at the first use
+ * that verified, never by a request that did not, so unauthenticated
+ * traffic cannot fill the store.  A nonce whose window is missing although
+ * it may have had one (the store evicted it, or the store is younger than
+ * the nonce) is unknown: the client is told stale=true and starts again,
+ * never accepted blindly. */
+#ifndef AG_NONCE_H
+#define AG_NONCE_H
+
+#include <apr_pools.h>
+#include <apr_time.h>
+
+#include "ag_store.h"
+
+/* A secret of at least this many bytes. */
+#define AG_NONCE_SECRET_MIN 32
+/* Longest secret read from a file. */
+#define AG_NONCE_SECRET_MAX 4096
+/* Counts remembered below the highest. */
+#define AG_NONCE_WINDOW 64
+/* Length of a nonce as text. */
+#define AG_NONCE_TEXT_LEN 48
+
+typedef struct {
+    const unsigned char *bytes;
+    apr_size_t len;
+} ag_nonce_secret;
+
+/* The secret in the text of a secret file: its bytes, without trailing
+ * white space, at least AG_NONCE_SECRET_MIN of them.  NULL on success,
+ * else why not (a few words, never the content). */
+const char *ag_nonce_secret_from_text(const char *data, apr_size_t len,
+                                      ag_nonce_secret *out, apr_pool_t *p);
+
+/* A fresh random secret of 32 bytes. */
+apr_status_t ag_nonce_secret_random(ag_nonce_secret *out, apr_pool_t *p);
+
+/* A new nonce for REALM, issued at NOW. */
+apr_status_t ag_nonce_make(const ag_nonce_secret *secret, const char *realm,
+                           apr_time_t now, const char **out, apr_pool_t *p);
+
+/* What a valid nonce says of itself. */
+typedef struct {
+    apr_time_t issued;
+    unsigned char key[AG_STORE_KEY_LEN];   /* its key in the store */
+} ag_nonce_info;
+
+/* APR_SUCCESS and *INFO when NONCE was made under SECRET for REALM;
+ * APR_EINVAL otherwise (malformed, forged, another realm's, another
+ * secret's).  The MAC is compared in constant time. */
+apr_status_t ag_nonce_check(const ag_nonce_secret *secret, const char *realm,
+                            const char *nonce, ag_nonce_info *info,
+                            apr_pool_t *p);
+
+/* Time left before the nonce is stale (negative when it is). */
+apr_interval_time_t ag_nonce_time_left(const ag_nonce_info *info,
+                                       apr_interval_time_t lifetime,
+                                       apr_time_t now);
+
+/* The opaque value of REALM's challenges: fixed per secret and realm. */
+const char *ag_nonce_opaque(const ag_nonce_secret *secret, const char *realm,
+                            apr_pool_t *p);
+
+/* --- nonce-counts ----------------------------------------------------------- */
+
+typedef enum {
+    AG_NC_ACCEPTED = 0,
+    AG_NC_REPLAY,          /* this count was used already */
+    AG_NC_BELOW_WINDOW,    /* too far below the highest count seen */
+    AG_NC_UNKNOWN          /* no window although there may have been one:
+                              evicted, or the store is newer than the nonce */
+} ag_nc_verdict;
+
+/* "accepted", "replay", "below_window", "unknown". */
+const char *ag_nc_verdict_name(ag_nc_verdict v);
+
+typedef struct {
+    apr_uint32_t top;      /* highest count seen, 0 before the first */
+    apr_uint64_t seen;     /* bit i: count top - i was seen */
+} ag_nc_window;
+
+/* Applies count NC (> 0) to W: accepted (W updated) or refused (W as it
+ * was). */
+ag_nc_verdict ag_nc_window_apply(ag_nc_window *w, apr_uint32_t nc);
+
+/* Uses count NC of the nonce INFO in STORE, atomically: call it only once
+ * the response verified.  The window's record expires at EXPIRES (when the
+ * nonce turns stale).  Anything but APR_SUCCESS means the store could not
+ * answer, and the request must be refused. */
+apr_status_t ag_nonce_count_use(ag_store *store, const ag_nonce_info *info,
+                                apr_uint32_t nc, apr_time_t expires,
+                                apr_time_t now, ag_nc_verdict *verdict);
+
+#endif

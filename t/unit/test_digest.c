@@ -1,0 +1,372 @@
+/* Digest arithmetic and response parsing.  Expected hashes: the RFC 2617
+ * §3.5 and RFC 7616 §3.9.1 examples as printed in the RFCs; the others
+ * (SHA-512-256, -sess, auth-int, rspauth) computed with Python's hashlib,
+ * whose "sha512_256" is FIPS 180-4 SHA-512/256. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "ag_digest.h"
+#include "tap.h"
+
+#define N7616 "7ypf/xlj9XXwfDPEoM4URrv/xwf94BcCAzFZH4GiTo0v"
+#define C7616 "f2/wE4q74E6zIJEtWaHKaf5wv/H5QzzpXusqGemxURZJ"
+
+static ag_digest_request *parse_req(const char *value, const char **why)
+{
+    ag_credentials *cred;
+    ag_digest_request *req = NULL;
+    const char *w = NULL;
+
+    if (ag_header_parse(value, &cred, &w, tap_pool()) != APR_SUCCESS) {
+        if (why)
+            *why = "header";
+        return NULL;
+    }
+    if (ag_digest_request_parse(cred, &req, &w, tap_pool()) != APR_SUCCESS)
+        req = NULL;
+    if (why)
+        *why = w;
+    return req;
+}
+
+/* A response to the RFC 7616 §3.9.1 challenge with ALG, QOP, URI, and the
+ * RESPONSE given. */
+static ag_digest_request *rfc7616(const char *alg, const char *qop,
+                                  const char *response)
+{
+    return parse_req(apr_psprintf(tap_pool(),
+        "Digest username=\"Mufasa\", realm=\"http-auth@example.org\", "
+        "uri=\"/dir/index.html\", algorithm=%s, nonce=\"" N7616 "\", "
+        "nc=00000001, cnonce=\"" C7616 "\", qop=%s, response=\"%s\", "
+        "opaque=\"FQhe/qaU925kfnzjCev0ciny7QMkPqMAFRtzCUYo5tdS\"",
+        alg, qop, response), NULL);
+}
+
+static const char *ha1_of(ag_digest_hash h, const char *user,
+                          const char *realm, const char *pw)
+{
+    char *out = apr_palloc(tap_pool(), AG_DIGEST_HEX_MAX + 1);
+
+    ag_digest_ha1(h, user, realm, pw, out);
+    return out;
+}
+
+static void test_names(void)
+{
+    ok(ag_digest_alg_lookup("SHA-256") == AG_DIGEST_SHA256, "SHA-256");
+    ok(ag_digest_alg_lookup("md5-SESS") == AG_DIGEST_MD5_SESS,
+       "names are case-insensitive");
+    ok(ag_digest_alg_lookup("SHA-512-256-sess") == AG_DIGEST_SHA512_256_SESS,
+       "SHA-512-256-sess");
+    ok(ag_digest_alg_lookup("SHA-512") == AG_DIGEST_NONE,
+       "plain SHA-512 is not an RFC 7616 algorithm");
+    ok(ag_digest_alg_lookup("SHA") == AG_DIGEST_NONE, "SHA-1 is not one");
+    is_str(ag_digest_alg_name(AG_DIGEST_SHA256_SESS), "SHA-256-sess",
+           "name of SHA-256-sess");
+    ok(ag_digest_alg_hash(AG_DIGEST_SHA512_256_SESS) ==
+           AG_DIGEST_HASH_SHA512_256 &&
+           ag_digest_alg_is_sess(AG_DIGEST_SHA512_256_SESS) &&
+           !ag_digest_alg_is_sess(AG_DIGEST_SHA256),
+       "hash and -sess of an algorithm");
+    ok(ag_digest_qop_lookup("Auth-Int") == AG_DIGEST_QOP_AUTH_INT &&
+           ag_digest_qop_lookup("auth") == AG_DIGEST_QOP_AUTH &&
+           ag_digest_qop_lookup("auth-conf") == 0, "qop names");
+}
+
+static void test_rfc_examples(void)
+{
+    const char *md5 = ha1_of(AG_DIGEST_HASH_MD5, "Mufasa",
+                             "http-auth@example.org", "Circle of Life");
+    const char *sha = ha1_of(AG_DIGEST_HASH_SHA256, "Mufasa",
+                             "http-auth@example.org", "Circle of Life");
+    const char *s512 = ha1_of(AG_DIGEST_HASH_SHA512_256, "Mufasa",
+                              "http-auth@example.org", "Circle of Life");
+    ag_digest_request *req;
+    char out[AG_DIGEST_HEX_MAX + 1];
+    const char *why = NULL;
+
+    is_str(md5, "3d78807defe7de2157e2b0b6573a855f", "HA1 MD5");
+    is_str(sha, "7987c64c30e25f1b74be53f966b49b90f2808aa92faf9a00262392d"
+                "7b4794232", "HA1 SHA-256");
+
+    req = rfc7616("MD5", "auth", "8ca523f5e9506fed4657c9700eebdbec");
+    ok(req != NULL, "RFC 7616 §3.9.1 MD5 response parses");
+    ok(req && ag_digest_verify(req, md5, "GET", NULL),
+       "RFC 7616 §3.9.1 MD5 response verifies");
+    ok(req && !ag_digest_verify(req, md5, "POST", NULL),
+       "... not for another method");
+    ok(req && !ag_digest_verify(req, ha1_of(AG_DIGEST_HASH_MD5, "Mufasa",
+                                            "http-auth@example.org",
+                                            "Circle of life"), "GET", NULL),
+       "... not with another password");
+    ok(req && !ag_digest_verify(req, sha, "GET", NULL),
+       "... not with a SHA-256 HA1");
+
+    req = rfc7616("SHA-256", "auth", "753927fa0e85d155564e2e272a28d1802ca10d"
+                                     "af4496794697cf8db5856cb6c1");
+    ok(req && ag_digest_verify(req, sha, "GET", NULL),
+       "RFC 7616 §3.9.1 SHA-256 response verifies");
+    ok(req && ag_digest_verify(req, "7987C64C30E25F1B74BE53F966B49B90F2808A"
+                                    "A92FAF9A00262392D7B4794232", "GET",
+                               NULL), "an upper-case HA1 is accepted");
+    ok(req && !ag_digest_verify(req, md5, "GET", NULL),
+       "... not with an MD5 HA1");
+
+    req = rfc7616("SHA-256", "auth", "753927FA0E85D155564E2E272A28D1802CA10D"
+                                     "AF4496794697CF8DB5856CB6C1");
+    ok(req && ag_digest_verify(req, sha, "GET", NULL),
+       "an upper-case response verifies");
+
+    req = rfc7616("SHA-512-256", "auth", "430d05014cecc49cab6fbe03176d41a1da8"
+                                         "6cbfe24a16580e22aaad928d960d0");
+    ok(req && ag_digest_verify(req, s512, "GET", NULL),
+       "SHA-512-256 (FIPS 180-4 SHA-512/256) verifies");
+
+    req = parse_req("Digest username=\"Mufasa\", realm=\"testrealm@host.com\","
+                    " nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
+                    "uri=\"/dir/index.html\", qop=auth, nc=00000001, "
+                    "cnonce=\"0a4f113b\", "
+                    "response=\"6629fae49393a05397450978507c4ef1\", "
+                    "opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"", &why);
+    ok(req != NULL, "RFC 2617 §3.5 response parses (%s)", why ? why : "");
+    ok(req && req->alg == AG_DIGEST_MD5 && req->alg_name == NULL,
+       "no algorithm means MD5");
+    ok(req && ag_digest_verify(req, ha1_of(AG_DIGEST_HASH_MD5, "Mufasa",
+                                           "testrealm@host.com",
+                                           "Circle Of Life"), "GET", NULL),
+       "RFC 2617 §3.5 response verifies");
+
+    /* LWP writes nc in upper-case hex: it is hashed as sent. */
+    req = parse_req("Digest username=\"Mufasa\", realm=\"testrealm@host.com\","
+                    " nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
+                    "uri=\"/dir/index.html\", qop=auth, nc=0000000A, "
+                    "cnonce=\"0a4f113b\", "
+                    "response=\"64e388c1545d51fc47416568300a2ff8\"", NULL);
+    ok(req && req->nc == 10 && ag_digest_verify(
+           req, ha1_of(AG_DIGEST_HASH_MD5, "Mufasa", "testrealm@host.com",
+                       "Circle Of Life"), "GET", NULL),
+       "upper-case nc is read as 10 and hashed as sent");
+
+    req = rfc7616("MD5", "auth", "8ca523f5e9506fed4657c9700eebdbec");
+    ok(req && ag_digest_rspauth(req, md5, NULL, out) == APR_SUCCESS &&
+           strcmp(out, "9b712497bc9f91499fbcca1dfc5f09a5") == 0,
+       "rspauth MD5");
+    req = rfc7616("SHA-256", "auth", "753927fa0e85d155564e2e272a28d1802ca10d"
+                                     "af4496794697cf8db5856cb6c1");
+    ok(req && ag_digest_rspauth(req, sha, NULL, out) == APR_SUCCESS,
+       "rspauth SHA-256 computes");
+    is_str(out, "86d3b25618d41854ca5039a5d7e53ff6355d5134a9b1fb088a78ac3c46"
+                "2195a0", "rspauth SHA-256");
+}
+
+static void test_sess_and_int(void)
+{
+    const char *md5 = ha1_of(AG_DIGEST_HASH_MD5, "Mufasa",
+                             "http-auth@example.org", "Circle of Life");
+    const char *sha = ha1_of(AG_DIGEST_HASH_SHA256, "Mufasa",
+                             "http-auth@example.org", "Circle of Life");
+    const char *s512 = ha1_of(AG_DIGEST_HASH_SHA512_256, "Mufasa",
+                              "http-auth@example.org", "Circle of Life");
+    char body[AG_DIGEST_HEX_MAX + 1];
+    ag_digest_request *req;
+    ag_digest_ctx *ctx;
+
+    req = rfc7616("MD5-sess", "auth", "e783283f46242139c486a698fec7211d");
+    ok(req && ag_digest_verify(req, md5, "GET", NULL), "MD5-sess");
+    req = rfc7616("SHA-256-sess", "auth", "2fd51b3a77ad75bad6afad6003e818d76"
+                                          "7133c46d9e2749e7f5232ae1ea3efd7");
+    ok(req && ag_digest_verify(req, sha, "GET", NULL), "SHA-256-sess");
+    ok(req && ag_digest_verify(req, sha, "GET", NULL),
+       "verify is repeatable");
+    req = rfc7616("SHA-512-256-sess", "auth", "3f2a34f923c38b0fb26dce2fdfc2"
+                                              "ce326c23cecf86fbb1444f3e51fbb"
+                                              "c2cb92e");
+    ok(req && ag_digest_verify(req, s512, "GET", NULL), "SHA-512-256-sess");
+    req = rfc7616("MD5", "auth", "e783283f46242139c486a698fec7211d");
+    ok(req && !ag_digest_verify(req, md5, "GET", NULL),
+       "a -sess response does not pass as the plain algorithm");
+
+    ok(ag_digest_ctx_make(AG_DIGEST_HASH_MD5, &ctx, tap_pool()) ==
+           APR_SUCCESS, "body hash context");
+    ag_digest_ctx_update(ctx, "hello=", 6);
+    ag_digest_ctx_update(ctx, "world", 5);
+    ag_digest_ctx_final(ctx, body);
+    req = rfc7616("MD5", "auth-int", "879b06f3d3fc586391bc1b4adcf75527");
+    ok(req && req->qop == AG_DIGEST_QOP_AUTH_INT, "qop=auth-int parses");
+    ok(req && ag_digest_verify(req, md5, "POST", body), "auth-int MD5");
+    ok(req && !ag_digest_verify(req, md5, "POST", NULL),
+       "auth-int without a body hash fails");
+    ag_digest_hex(AG_DIGEST_HASH_MD5, "hello=World", 11, body);
+    ok(req && !ag_digest_verify(req, md5, "POST", body),
+       "auth-int with another body fails");
+
+    ag_digest_hex(AG_DIGEST_HASH_SHA256, "hello=world", 11, body);
+    req = rfc7616("SHA-256", "auth-int", "d24be8594aa5f7f56945cda21153787914"
+                                         "043ef62c2e04330343c5d7bf1ed83b");
+    ok(req && ag_digest_verify(req, sha, "POST", body), "auth-int SHA-256");
+    ag_digest_hex(AG_DIGEST_HASH_SHA512_256, "hello=world", 11, body);
+    req = rfc7616("SHA-512-256", "auth-int", "97066a0b3295d99a5ad79346428"
+                                             "0a7693b6554636b378356f5338611"
+                                             "5a8aafaa");
+    ok(req && ag_digest_verify(req, s512, "POST", body),
+       "auth-int SHA-512-256");
+}
+
+static void test_userhash(void)
+{
+    char out[AG_DIGEST_HEX_MAX + 1];
+    ag_digest_request *req;
+    const char *why = NULL;
+
+    ag_digest_userhash(AG_DIGEST_HASH_SHA256, "Mufasa",
+                       "http-auth@example.org", out);
+    is_str(out, "a947aad205e80e429958a387394944c6b496301e79f89d35a4cc23b6ee"
+                "12b5b6", "userhash SHA-256");
+    /* RFC 7616 §3.9.2, whose printed values used truncated SHA-512. */
+    ag_digest_userhash(AG_DIGEST_HASH_SHA512_256, "J\xc3\xa4s\xc3\xb8n Doe",
+                       "api@example.org", out);
+    is_str(out, "793263caabb707a56211940d90411ea4a575adeccb7e360aeb624ed06e"
+                "ce9b0b", "userhash SHA-512/256 of the §3.9.2 user");
+    ok(strcmp(out, "488869477bf257147b804c45308cd62ac4e25eb717b12b298c79e62"
+                   "dcea254ec") != 0,
+       "... which is not the RFC's truncated-SHA-512 value (erratum 4897)");
+
+    req = parse_req("Digest username*=UTF-8''J%C3%A4s%C3%B8n%20Doe, "
+                    "realm=\"api@example.org\", uri=\"/doe.json\", "
+                    "algorithm=SHA-512-256, "
+                    "nonce=\"5TsQWLVdgBdmrQ0XsxbDODV+57QdFR34I9HAbC/RVvkK\", "
+                    "nc=00000001, cnonce=\"NTg6RKcb9boFIAS3KrFK9BGeh+iDa/sm6j"
+                    "UMp2wds69v\", qop=auth, response=\"3798d4131c277846293"
+                    "534c3edc11bd8a5e4cdcbff78b05db9d95eeb1cec68a5\", "
+                    "opaque=\"HRPCssKJSGjCrkzDg8OhwpzCiGPChXYjwrI2QmXDnsOS\","
+                    " userhash=false", &why);
+    ok(req != NULL, "RFC 7616 §3.9.2 response parses (%s)", why ? why : "");
+    is_str(req ? req->username : NULL, "J\xc3\xa4s\xc3\xb8n Doe",
+           "username* is decoded");
+    ok(req && req->username_ext && !req->userhash, "flags of §3.9.2");
+    ok(req && ag_digest_verify(req, ha1_of(AG_DIGEST_HASH_SHA512_256,
+                                           "J\xc3\xa4s\xc3\xb8n Doe",
+                                           "api@example.org",
+                                           "Secret, or not?"), "GET", NULL),
+       "§3.9.2 verifies with FIPS SHA-512/256");
+
+    req = parse_req("Digest username=\"a947aad205e80e429958a387394944c6b4963"
+                    "01e79f89d35a4cc23b6ee12b5b6\", realm=\"r\", nonce=\"n\","
+                    " uri=\"/\", algorithm=SHA-256, nc=00000001, cnonce=\"c\","
+                    " qop=auth, response=\"00\", userhash=TRUE", NULL);
+    ok(req && req->userhash, "userhash=true");
+}
+
+/* A valid response with one parameter replaced or added. */
+static const char *with(const char *extra)
+{
+    return apr_pstrcat(tap_pool(),
+                       "Digest realm=\"r\", nonce=\"n\", uri=\"/\", "
+                       "nc=00000001, cnonce=\"c\", response=\"abcd\"",
+                       extra, NULL);
+}
+
+static void test_refusals(void)
+{
+    const char *why = NULL;
+    ag_digest_request *req;
+    char *big;
+
+    ok(parse_req(with(", username=\"u\", qop=auth"), &why) != NULL,
+       "the base of the refusal cases parses (%s)", why ? why : "");
+    ok(parse_req("Digest abcdef==", &why) == NULL, "token68 is refused");
+    ok(parse_req(with(", qop=auth"), &why) == NULL &&
+           strcmp(why, "no username") == 0, "missing username");
+    ok(parse_req(with(", username=\"\", qop=auth"), &why) == NULL,
+       "empty username");
+    ok(parse_req(with(", username=\"u\""), &why) == NULL &&
+           strcmp(why, "no qop") == 0, "missing qop (RFC 2069 form)");
+    ok(parse_req(with(", username=\"u\", qop=auth-conf"), &why) == NULL,
+       "unknown qop");
+    ok(parse_req(with(", username=\"u\", qop=auth, username=\"v\""), &why) ==
+           NULL, "a parameter named twice");
+    ok(parse_req(with(", username=\"u\", qop=auth, USERNAME=\"u\""), &why) ==
+           NULL, "... in another case");
+    ok(parse_req(with(", username=\"u\", username*=UTF-8''u, qop=auth"),
+                 &why) == NULL && strcmp(why, "both username and username*")
+                                      == 0, "username with username*");
+    ok(parse_req(with(", username*=ISO-8859-1''u, qop=auth"), &why) == NULL,
+       "username* in another charset");
+    ok(parse_req(with(", username*=UTF-8''a%0Ab, qop=auth"), &why) == NULL,
+       "username* with a control character");
+    ok(parse_req(with(", username*=UTF-8''a%zz, qop=auth"), &why) == NULL,
+       "username* with a bad escape");
+    ok(parse_req(with(", username*=UTF-8'en'u, qop=auth, userhash=true"),
+                 &why) == NULL, "username* with userhash");
+    req = parse_req(with(", username*=UTF-8'en'%41b, qop=auth"), &why);
+    is_str(req ? req->username : NULL, "Ab", "username* with a language");
+    ok(parse_req(with(", username=\"u\", qop=auth, userhash=maybe"), &why) ==
+           NULL, "userhash neither true nor false");
+    ok(parse_req("Digest username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/\","
+                 " nc=0000001, cnonce=\"c\", response=\"ab\", qop=auth",
+                 &why) == NULL && strcmp(why, "nc is not 8 hex digits") == 0,
+       "nc of 7 digits");
+    ok(parse_req("Digest username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/\","
+                 " nc=0000000g, cnonce=\"c\", response=\"ab\", qop=auth",
+                 &why) == NULL, "nc not hex");
+    ok(parse_req("Digest username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/\","
+                 " nc=00000000, cnonce=\"c\", response=\"ab\", qop=auth",
+                 &why) == NULL, "nc zero");
+    ok(parse_req("Digest username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/\","
+                 " nc=00000001, cnonce=\"c\", response=\"xyz\", qop=auth",
+                 &why) == NULL, "response not hex");
+    ok(parse_req("Digest username=\"u\", realm=\"r\", nonce=\"n\", uri=\"/\","
+                 " nc=00000001, response=\"ab\", qop=auth", &why) == NULL &&
+           strcmp(why, "no cnonce") == 0, "missing cnonce");
+    ok(parse_req("Digest username=\"u\", realm=\"r\", uri=\"/\","
+                 " nc=00000001, cnonce=\"c\", response=\"ab\", qop=auth",
+                 &why) == NULL && strcmp(why, "no nonce") == 0,
+       "missing nonce");
+    ok(parse_req("Digest username=\"u\", nonce=\"n\", uri=\"/\","
+                 " nc=00000001, cnonce=\"c\", response=\"ab\", qop=auth",
+                 &why) == NULL && strcmp(why, "no realm") == 0,
+       "missing realm");
+    ok(parse_req("Digest username=\"u\", realm=\"r\", nonce=\"n\","
+                 " nc=00000001, cnonce=\"c\", response=\"ab\", qop=auth",
+                 &why) == NULL && strcmp(why, "no uri") == 0, "missing uri");
+
+    big = apr_palloc(tap_pool(), AG_DIGEST_FIELD_MAX + 2);
+    memset(big, 'a', AG_DIGEST_FIELD_MAX + 1);
+    big[AG_DIGEST_FIELD_MAX + 1] = '\0';
+    ok(parse_req(with(apr_pstrcat(tap_pool(), ", username=\"", big,
+                                  "\", qop=auth", NULL)), &why) == NULL &&
+           strcmp(why, "username too long") == 0, "username over the bound");
+    big[AG_DIGEST_FIELD_MAX] = '\0';
+    ok(parse_req(with(apr_pstrcat(tap_pool(), ", username=\"", big,
+                                  "\", qop=auth", NULL)), &why) != NULL,
+       "username at the bound");
+    ok(parse_req(with(apr_pstrcat(tap_pool(), ", username=\"u\", cnonce2=\"",
+                                  big, "\", qop=auth", NULL)), &why) != NULL,
+       "unknown parameters are ignored");
+
+    req = parse_req(with(", username=\"u\", qop=\"auth\", "
+                         "algorithm=\"SHA-512\""), &why);
+    ok(req && req->alg == AG_DIGEST_NONE && req->alg_name &&
+           strcmp(req->alg_name, "SHA-512") == 0,
+       "an unknown algorithm parses, as none of ours");
+    ok(req && !ag_digest_verify(req, "00", "GET", NULL),
+       "... and never verifies");
+    req = parse_req(with(", username=\"u\", qop=auth"), &why);
+    ok(req && !ag_digest_verify(req, "3d78807defe7de2157e2b0b6573a855",
+                                "GET", NULL), "an HA1 of the wrong length");
+    ok(req && !ag_digest_verify(req, "3d78807defe7de2157e2b0b6573a855g",
+                                "GET", NULL), "an HA1 that is not hex");
+    ok(ag_digest_is_hex("00aAfF", 6) && !ag_digest_is_hex("00aAfF", 5) &&
+           !ag_digest_is_hex("00aAfG", 6), "is_hex");
+}
+
+int main(void)
+{
+    test_names();
+    test_rfc_examples();
+    test_sess_and_int();
+    test_userhash();
+    test_refusals();
+    return tap_done();
+}

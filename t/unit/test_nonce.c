@@ -1,0 +1,229 @@
+/* Nonces (self-validating, realm-bound) and nonce-count windows over the
+ * in-memory store. */
+#include <string.h>
+
+#include <apr_strings.h>
+
+#include "ag_nonce.h"
+#include "tap.h"
+
+#define SEC 1000000   /* apr_time_t units per second */
+
+static const ag_nonce_secret *secret_of(const char *text)
+{
+    ag_nonce_secret *s = apr_pcalloc(tap_pool(), sizeof(*s));
+
+    if (ag_nonce_secret_from_text(text, strlen(text), s, tap_pool()) != NULL)
+        return NULL;
+    return s;
+}
+
+static void test_secret(void)
+{
+    ag_nonce_secret s;
+
+    ok(ag_nonce_secret_from_text("short\n", 6, &s, tap_pool()) != NULL,
+       "a short secret is refused");
+    ok(ag_nonce_secret_from_text("0123456789abcdef0123456789abcde \n", 33,
+                                 &s, tap_pool()) != NULL,
+       "31 bytes and trailing white space are not enough");
+    ok(ag_nonce_secret_from_text("0123456789abcdef0123456789abcdef\r\n", 34,
+                                 &s, tap_pool()) == NULL && s.len == 32,
+       "32 bytes with CRLF: the CRLF is dropped");
+    ok(ag_nonce_secret_random(&s, tap_pool()) == APR_SUCCESS && s.len == 32,
+       "a random secret");
+}
+
+static void test_nonce(void)
+{
+    const ag_nonce_secret *a = secret_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    const ag_nonce_secret *b = secret_of("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+    apr_time_t now = apr_time_now();
+    const char *n1 = NULL, *n2 = NULL;
+    ag_nonce_info info, info2;
+    char *bad;
+    apr_pool_t *p = tap_pool();
+
+    ok(a && b, "secrets");
+    ok(ag_nonce_make(a, "api", now, &n1, p) == APR_SUCCESS && n1 &&
+           strlen(n1) == AG_NONCE_TEXT_LEN, "a nonce of %d characters",
+       AG_NONCE_TEXT_LEN);
+    ok(strspn(n1, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                  "0123456789-_") == AG_NONCE_TEXT_LEN,
+       "base64url: nothing to escape in a quoted-string");
+    ag_nonce_make(a, "api", now, &n2, p);
+    ok(strcmp(n1, n2) != 0, "two nonces of the same instant differ");
+    ok(ag_nonce_check(a, "api", n1, &info, p) == APR_SUCCESS &&
+           info.issued == now, "it checks, and says when it was issued");
+    ok(ag_nonce_check(a, "api", n2, &info2, p) == APR_SUCCESS &&
+           memcmp(info.key, info2.key, AG_STORE_KEY_LEN) != 0,
+       "each nonce has its own store key");
+    ok(ag_nonce_check(a, "other", n1, &info, p) == APR_EINVAL,
+       "another realm's nonce is refused");
+    ok(ag_nonce_check(b, "api", n1, &info, p) == APR_EINVAL,
+       "another secret's nonce is refused");
+    bad = apr_pstrdup(p, n1);
+    bad[3] = bad[3] == 'A' ? 'B' : 'A';
+    ok(ag_nonce_check(a, "api", bad, &info, p) == APR_EINVAL,
+       "a changed timestamp is refused");
+    bad = apr_pstrdup(p, n1);
+    bad[40] = bad[40] == 'A' ? 'B' : 'A';
+    ok(ag_nonce_check(a, "api", bad, &info, p) == APR_EINVAL,
+       "a changed MAC is refused");
+    bad[40] = '+';
+    ok(ag_nonce_check(a, "api", bad, &info, p) == APR_EINVAL,
+       "a character outside base64url is refused");
+    ok(ag_nonce_check(a, "api", apr_pstrcat(p, n1, "A", NULL), &info, p) ==
+           APR_EINVAL, "a longer nonce is refused");
+    ok(ag_nonce_check(a, "api", "", &info, p) == APR_EINVAL,
+       "an empty nonce is refused");
+    ok(ag_nonce_check(a, "api", "dcd98b7102dd2f0e8b11d0f600bfb0c093", &info,
+                      p) == APR_EINVAL, "someone else's nonce is refused");
+
+    ag_nonce_check(a, "api", n1, &info, p);
+    ok(ag_nonce_time_left(&info, 300 * SEC, now + 10 * SEC) == 290 * SEC,
+       "time left");
+    ok(ag_nonce_time_left(&info, 300 * SEC, now + 301 * SEC) < 0,
+       "stale after the lifetime");
+
+    ok(strcmp(ag_nonce_opaque(a, "api", p), ag_nonce_opaque(a, "api", p)) ==
+           0, "opaque is stable");
+    ok(strcmp(ag_nonce_opaque(a, "api", p), ag_nonce_opaque(a, "x", p)) != 0,
+       "opaque differs by realm");
+    ok(strcmp(ag_nonce_opaque(a, "api", p), ag_nonce_opaque(b, "api", p)) !=
+           0, "opaque differs by secret");
+}
+
+static void test_window(void)
+{
+    ag_nc_window w = {0, 0};
+
+    ok(ag_nc_window_apply(&w, 1) == AG_NC_ACCEPTED, "1");
+    ok(ag_nc_window_apply(&w, 1) == AG_NC_REPLAY, "1 again: replay");
+    ok(ag_nc_window_apply(&w, 5) == AG_NC_ACCEPTED, "5");
+    ok(ag_nc_window_apply(&w, 3) == AG_NC_ACCEPTED, "3 after 5");
+    ok(ag_nc_window_apply(&w, 4) == AG_NC_ACCEPTED, "4 after 3");
+    ok(ag_nc_window_apply(&w, 3) == AG_NC_REPLAY, "3 again: replay");
+    ok(ag_nc_window_apply(&w, 5) == AG_NC_REPLAY, "5 again: replay");
+    ok(ag_nc_window_apply(&w, 2) == AG_NC_ACCEPTED, "2, late");
+    ok(ag_nc_window_apply(&w, 100) == AG_NC_ACCEPTED, "a jump to 100");
+    ok(ag_nc_window_apply(&w, 36) == AG_NC_BELOW_WINDOW,
+       "36 is 64 below 100: below the window");
+    ok(ag_nc_window_apply(&w, 37) == AG_NC_ACCEPTED,
+       "37 is 63 below: inside");
+    ok(ag_nc_window_apply(&w, 37) == AG_NC_REPLAY, "37 again: replay");
+    ok(ag_nc_window_apply(&w, 5) == AG_NC_BELOW_WINDOW, "5 now below");
+    ok(w.top == 100, "the top stays at 100");
+    ok(ag_nc_window_apply(&w, 0xffffffffu) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, 0xffffffffu) == AG_NC_REPLAY,
+       "the largest count, once");
+    ok(ag_nc_window_apply(&w, 0xffffffffu - 63) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, 0xffffffffu - 64) == AG_NC_BELOW_WINDOW,
+       "the window's edge after a long jump");
+}
+
+static void test_counts(void)
+{
+    const ag_nonce_secret *a = secret_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    apr_pool_t *p = tap_pool();
+    ag_store *store, *small;
+    ag_store_stats st;
+    ag_nonce_info info, old, evicted;
+    ag_nc_verdict v;
+    const char *n;
+    apr_time_t now = apr_time_now(), exp = now + 300 * SEC;
+    int i, all;
+
+    ag_nonce_make(a, "api", now - 5 * SEC, &n, p);
+    ag_nonce_check(a, "api", n, &old, p);
+    ok(ag_store_memory_create(&store, 64 * 1024, p) == APR_SUCCESS,
+       "a store, newer than the nonce just made");
+    ok(ag_nonce_count_use(store, &old, 1, exp, now, &v) == APR_SUCCESS &&
+           v == AG_NC_UNKNOWN,
+       "a nonce older than the store is unknown (stale), not accepted");
+    store->stats(store, &st);
+    ok(st.entries == 0, "... and leaves nothing in the store");
+
+    ag_nonce_make(a, "api", apr_time_now(), &n, p);
+    ag_nonce_check(a, "api", n, &info, p);
+    ok(ag_nonce_count_use(store, &info, 5, exp, now, &v) == APR_SUCCESS &&
+           v == AG_NC_ACCEPTED, "first use (count 5) creates the window");
+    ag_nonce_count_use(store, &info, 3, exp, now, &v);
+    ok(v == AG_NC_ACCEPTED, "3 accepted");
+    ag_nonce_count_use(store, &info, 4, exp, now, &v);
+    ok(v == AG_NC_ACCEPTED, "4 accepted");
+    ag_nonce_count_use(store, &info, 4, exp, now, &v);
+    ok(v == AG_NC_REPLAY, "4 again: replay");
+    ag_nonce_count_use(store, &info, 200, exp, now, &v);
+    ag_nonce_count_use(store, &info, 100, exp, now, &v);
+    ok(v == AG_NC_BELOW_WINDOW, "100 after 200: below the window");
+    ag_nonce_count_use(store, &info, 199, exp, now, &v);
+    ok(v == AG_NC_ACCEPTED, "a refusal left the window as it was");
+    store->stats(store, &st);
+    ok(st.entries == 1, "one window for one nonce");
+
+    /* Eviction: a store of the minimum size, overfilled. */
+    ag_store_memory_create(&small, 64 * 1024, p);
+    small->stats(small, &st);
+    ag_nonce_make(a, "api", apr_time_now(), &n, p);
+    ag_nonce_check(a, "api", n, &evicted, p);
+    ag_nonce_count_use(small, &evicted, 1, exp, now, &v);
+    ok(v == AG_NC_ACCEPTED, "a nonce used once");
+    for (i = 0; i < (int)st.capacity; i++) {
+        ag_nonce_make(a, "api", apr_time_now(), &n, p);
+        ag_nonce_check(a, "api", n, &info, p);
+        ag_nonce_count_use(small, &info, 1, exp, now, &v);
+    }
+    small->stats(small, &st);
+    ok(st.evictions == 1, "... evicted by as many newer ones");
+    ag_nonce_count_use(small, &evicted, 1, exp, now, &v);
+    ok(v == AG_NC_UNKNOWN, "its replay is not accepted: unknown (stale)");
+    ag_nonce_count_use(small, &evicted, 2, exp, now, &v);
+    ok(v == AG_NC_UNKNOWN, "nor its next count");
+    ok(ag_nonce_count_use(small, &info, 1, exp, now, &v) == APR_SUCCESS &&
+           v == AG_NC_REPLAY, "the newest still refuses its replay");
+
+    /* The issue's acceptance: 100,000 nonces in use in the default size
+     * are all tracked, so no false refusal. */
+    ag_store_memory_create(&store, AG_STORE_DEFAULT_SIZE, p);
+    {
+        ag_nonce_info *infos = apr_palloc(p, 100000 * sizeof(*infos));
+
+        for (i = 0; i < 100000; i++) {
+            ag_nonce_make(a, "api", apr_time_now(), &n, p);
+            ag_nonce_check(a, "api", n, &infos[i], p);
+        }
+        all = 1;
+        for (i = 0; i < 100000; i++) {
+            ag_nonce_count_use(store, &infos[i], 1, exp, now, &v);
+            all = all && v == AG_NC_ACCEPTED;
+        }
+        ok(all, "100000 nonces: first counts accepted");
+        all = 1;
+        for (i = 0; i < 100000; i++) {
+            ag_nonce_count_use(store, &infos[i], 2, exp, now, &v);
+            all = all && v == AG_NC_ACCEPTED;
+        }
+        ok(all, "100000 nonces: second counts accepted");
+        all = 1;
+        for (i = 0; i < 100000; i++) {
+            ag_nonce_count_use(store, &infos[i], 1, exp, now, &v);
+            all = all && v == AG_NC_REPLAY;
+        }
+        ok(all, "100000 nonces: replays refused as replays, none unknown");
+        store->stats(store, &st);
+        ok(st.entries == 100000 && st.evictions == 0,
+           "100000 windows held in %lu bytes, capacity %lu, no eviction",
+           (unsigned long)AG_STORE_DEFAULT_SIZE,
+           (unsigned long)st.capacity);
+    }
+}
+
+int main(void)
+{
+    test_secret();
+    test_nonce();
+    test_window();
+    test_counts();
+    return tap_done();
+}
