@@ -13,6 +13,7 @@
  * AuthGateSchemes but missing here is a configuration error. */
 const authgate_scheme *const authgate_schemes[AG_SCHEME__COUNT] = {
     [AG_SCHEME_APIKEY] = &authgate_scheme_apikey,
+    [AG_SCHEME_DIGEST] = &authgate_scheme_digest,
     [AG_SCHEME_BASIC] = &authgate_scheme_basic,
 };
 
@@ -23,6 +24,8 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
     authgate_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
     conf->preflight = AUTHGATE_UNSET;
+    conf->digest_qop = AUTHGATE_UNSET;
+    conf->nonce_lifetime = AUTHGATE_UNSET;
     return conf;
 }
 
@@ -44,7 +47,19 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     conf->apikey_header = MERGE_PTR(apikey_header);
     conf->apikey_query = MERGE_PTR(apikey_query);
     conf->apikey_dbd = MERGE_PTR(apikey_dbd);
+    conf->digest_providers = MERGE_PTR(digest_providers);
+    conf->digest_algorithms = MERGE_PTR(digest_algorithms);
+    conf->digest_qop = MERGE_INT(digest_qop);
+    conf->nonce_lifetime = MERGE_INT(nonce_lifetime);
+    conf->user_file = MERGE_PTR(user_file);
     return conf;
+}
+
+/* Server configuration: only the main server's is read (the directives
+ * are global), so there is nothing to merge. */
+static void *create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    return apr_pcalloc(p, sizeof(authgate_server_conf));
 }
 
 /* --- directives --------------------------------------------------------- */
@@ -108,6 +123,22 @@ static const command_rec authgate_cmds[] = {
     AP_INIT_TAKE1("AuthGateApiKeyDBD", authgate_set_apikey_dbd, NULL,
                   ACCESS_CONF, "SQL that finds user, scopes, expires by "
                   "the key's hex SHA-256 (mod_dbd)"),
+    AP_INIT_ITERATE("AuthGateDigestProvider", authgate_set_digest_provider,
+                    NULL, OR_AUTHCFG,
+                    "authn providers that supply Digest realm hashes"),
+    AP_INIT_TAKE_ARGV("AuthGateDigestAlgorithms",
+                      authgate_set_digest_algorithms, NULL, OR_AUTHCFG,
+                      "Digest algorithms, one challenge each, in order"),
+    AP_INIT_TAKE_ARGV("AuthGateDigestQop", authgate_set_digest_qop, NULL,
+                      OR_AUTHCFG, "Digest qop values: auth auth-int"),
+    AP_INIT_TAKE1("AuthGateNonceLifetime", authgate_set_nonce_lifetime, NULL,
+                  OR_AUTHCFG, "seconds after which a Digest nonce is stale"),
+    AP_INIT_TAKE1("AuthGateUserFile", authgate_set_user_file, NULL,
+                  OR_AUTHCFG, "the authgate provider's user file"),
+    AP_INIT_TAKE1("AuthGateStateStore", authgate_set_state_store, NULL,
+                  RSRC_CONF, "where nonce-counts live: shm[:size]"),
+    AP_INIT_TAKE1("AuthGateNonceSecret", authgate_set_nonce_secret, NULL,
+                  RSRC_CONF, "HMAC key of Digest nonces: file:/path"),
     {NULL}
 };
 
@@ -127,6 +158,19 @@ static void register_hooks(apr_pool_t *p)
 {
     /* Checks the configuration as a whole once it is read. */
     ap_hook_post_config(post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* The state store's mutex is registered for the Mutex directive. */
+    ap_hook_pre_config(authgate_state_pre_config, NULL, NULL,
+                       APR_HOOK_MIDDLE);
+    /* The state store and the nonce secret, kept across restarts. */
+    ap_hook_post_config(authgate_state_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
+    /* Each child reattaches the store's mutex. */
+    ap_hook_child_init(authgate_state_child_init, NULL, NULL,
+                       APR_HOOK_MIDDLE);
+    /* Gives the handler the body Digest qop=auth-int read and hashed. */
+    ap_register_input_filter(AUTHGATE_KEPT_BODY_FILTER,
+                             authgate_kept_body_filter, NULL,
+                             AP_FTYPE_RESOURCE);
     /* Lets a CORS preflight through before anything asks for a user. */
     ap_hook_check_access_ex(authgate_preflight, NULL, NULL, APR_HOOK_FIRST,
                             AP_AUTH_INTERNAL_PER_CONF);
@@ -141,8 +185,9 @@ static void register_hooks(apr_pool_t *p)
                               AUTHZ_PROVIDER_VERSION,
                               &authgate_authz_auth_scheme,
                               AP_AUTH_INTERNAL_PER_CONF);
-    /* AuthBasicProvider authgate: an API key as the Basic password */
-    ap_register_auth_provider(p, AUTHN_PROVIDER_GROUP, "authgate",
+    /* AuthBasicProvider authgate: an API key as the Basic password;
+     * AuthDigestProvider authgate: realm hashes from AuthGateUserFile */
+    ap_register_auth_provider(p, AUTHN_PROVIDER_GROUP, AUTHGATE_PROVIDER_NAME,
                               AUTHN_PROVIDER_VERSION,
                               &authgate_authn_provider,
                               AP_AUTH_INTERNAL_PER_CONF);
@@ -152,7 +197,7 @@ AP_DECLARE_MODULE(authgate) = {
     STANDARD20_MODULE_STUFF,
     create_dir_conf,
     merge_dir_conf,
-    NULL,
+    create_server_conf,
     NULL,
     authgate_cmds,
     register_hooks,

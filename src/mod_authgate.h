@@ -23,10 +23,13 @@
 
 #include <apr_strings.h>
 
+#include "ag_digest.h"
 #include "ag_file.h"
 #include "ag_header.h"
+#include "ag_nonce.h"
 #include "ag_reason.h"
 #include "ag_scheme.h"
+#include "ag_store.h"
 
 /* So that `LogLevel authgate:info` reaches every file of the module
  * (mod_authgate.c gets it from AP_DECLARE_MODULE). */
@@ -57,7 +60,20 @@ typedef struct {
     const char *apikey_header;            /* AuthGateApiKeyHeader */
     const char *apikey_query;             /* AuthGateApiKeyQuery; "" = off */
     const char *apikey_dbd;               /* AuthGateApiKeyDBD: its label */
+
+    authn_provider_list *digest_providers; /* AuthGateDigestProvider */
+    apr_array_header_t *digest_algorithms; /* of ag_digest_alg, in order */
+    int digest_qop;                       /* AG_DIGEST_QOP_* bits */
+    int nonce_lifetime;                   /* AuthGateNonceLifetime, s */
+    ag_reloader *user_file;               /* AuthGateUserFile */
 } authgate_dir_conf;
+
+/* Server configuration; the directives marked *server* in SPEC.md are
+ * global: only the main server's values are read. */
+typedef struct {
+    ag_store_spec *state_store;           /* AuthGateStateStore */
+    ag_nonce_secret *nonce_secret;        /* AuthGateNonceSecret */
+} authgate_server_conf;
 
 /* What a scheme concluded of the request's credentials. */
 typedef struct {
@@ -102,6 +118,8 @@ extern const authgate_scheme *const authgate_schemes[AG_SCHEME__COUNT];
 
 extern const authgate_scheme authgate_scheme_basic;
 extern const authgate_scheme authgate_scheme_apikey;
+
+extern const authgate_scheme authgate_scheme_digest;
 
 /* mod_authgate_authn.c: the check_authn and note_auth_failure hooks, and
  * the access_checker_ex hook that lets CORS preflights through. */
@@ -156,6 +174,7 @@ ag_reason authgate_dbd_apikey_lookup(request_rec *r, const char *label,
                                      authgate_apikey_match *m);
 
 /* mod_authgate_provider.c: the `authgate` authn provider. */
+#define AUTHGATE_PROVIDER_NAME "authgate"
 extern const authn_provider authgate_authn_provider;
 /* r->notes the provider leaves for the Basic scheme when it vouched with
  * an API key. */
@@ -163,5 +182,54 @@ extern const authn_provider authgate_authn_provider;
 #define AUTHGATE_NOTE_SCOPE "authgate-scope"
 /* ... and, when it refused a known key, the reason code. */
 #define AUTHGATE_NOTE_REASON "authgate-reason"
+
+/* mod_authgate_digest.c: the Digest scheme's directives, and the input
+ * filter that hands a body read for qop=auth-int on to the handler. */
+const char *authgate_set_digest_provider(cmd_parms *cmd, void *dconf,
+                                         const char *name);
+const char *authgate_set_digest_algorithms(cmd_parms *cmd, void *dconf,
+                                           int argc, char *const argv[]);
+const char *authgate_set_digest_qop(cmd_parms *cmd, void *dconf, int argc,
+                                    char *const argv[]);
+const char *authgate_set_nonce_lifetime(cmd_parms *cmd, void *dconf,
+                                        const char *arg);
+#define AUTHGATE_KEPT_BODY_FILTER "AUTHGATE_KEPT_BODY"
+apr_status_t authgate_kept_body_filter(ap_filter_t *f, apr_bucket_brigade *bb,
+                                       ap_input_mode_t mode,
+                                       apr_read_type_e block,
+                                       apr_off_t readbytes);
+
+/* mod_authgate_userfile.c: AuthGateUserFile and its lookups. */
+const char *authgate_set_user_file(cmd_parms *cmd, void *dconf,
+                                   const char *path);
+/* The HA1 of USER in REALM for HASH (hex), from the AuthGateUserFile in
+ * force for R. */
+authn_status authgate_userfile_get(request_rec *r, const char *user,
+                                   const char *realm, ag_digest_hash hash,
+                                   const char **hex);
+/* The same, the user given by its userhash; *USER gets the name. */
+authn_status authgate_userfile_by_userhash(request_rec *r,
+                                           const char *userhash,
+                                           const char *realm,
+                                           ag_digest_hash hash,
+                                           const char **user,
+                                           const char **hex);
+
+
+/* mod_authgate_shm.c: the state store and the nonce secret, shared by
+ * every process of the server and kept across graceful restarts. */
+const char *authgate_set_state_store(cmd_parms *cmd, void *dconf,
+                                     const char *spec);
+const char *authgate_set_nonce_secret(cmd_parms *cmd, void *dconf,
+                                      const char *spec);
+int authgate_state_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                              apr_pool_t *ptemp);
+int authgate_state_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                               apr_pool_t *ptemp, server_rec *s);
+void authgate_state_child_init(apr_pool_t *p, server_rec *s);
+/* The store, or NULL when it cannot answer (requests needing it get 503). */
+ag_store *authgate_state_store(void);
+/* The nonce secret in force, or NULL before post_config. */
+const ag_nonce_secret *authgate_nonce_secret(void);
 
 #endif

@@ -6,7 +6,12 @@
  * authgate`), so that tools that speak only Basic (git, curl -u, package
  * managers) can use keys.  The key is looked up as the ApiKey scheme looks
  * it up (AuthGateApiKeyFile, AuthGateApiKeyDBD of the same section), and
- * the Basic user name must be the key's user. */
+ * the Basic user name must be the key's user.
+ *
+ * get_realm_hash: Digest realm hashes from AuthGateUserFile, for stock
+ * mod_auth_digest (`AuthDigestProvider authgate`, MD5) and for the gate's
+ * Digest scheme (`AuthGateDigestProvider authgate`), which asks the user
+ * file directly for the other algorithms and for userhash. */
 #include <string.h>
 
 #include "ag_apikey.h"
@@ -71,7 +76,19 @@ static authn_status check_password(request_rec *r, const char *user,
     }
 }
 
+static authn_status get_realm_hash(request_rec *r, const char *user,
+                                   const char *realm, char **rethash)
+{
+    const char *hex = NULL;
+    authn_status st = authgate_userfile_get(r, user, realm,
+                                            AG_DIGEST_HASH_MD5, &hex);
+
+    if (st == AUTH_USER_FOUND)
+        *rethash = apr_pstrdup(r->pool, hex);
+    return st;
+}
+
 const authn_provider authgate_authn_provider = {
     check_password,
-    NULL,           /* get_realm_hash: AuthGateUserFile (Digest) */
+    get_realm_hash,
 };
