@@ -9,6 +9,8 @@
 
 static const ag_tool_command commands[] = {
     {"apikey", "make, list and revoke API keys", authgate_apikey_run},
+    {"digest", "store a user's Digest hashes (every algorithm) in a "
+               "user file", authgate_digest_run},
     {NULL, NULL, NULL}
 };
 

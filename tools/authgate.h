@@ -27,5 +27,6 @@ int ag_tool_is_help(const char *arg);
 
 /* The command groups. */
 int authgate_apikey_run(int argc, const char *const *argv, apr_pool_t *p);
+int authgate_digest_run(int argc, const char *const *argv, apr_pool_t *p);
 
 #endif
