@@ -200,6 +200,7 @@ static authn_status find_ha1(request_rec *r, const authgate_dir_conf *conf,
     for (; item != NULL; item = item->next) {
         char *hex = NULL;
 
+        *user = req->username;
         if (is_authgate_provider(item)) {
             st = req->userhash
                 ? authgate_userfile_by_userhash(r, req->username, realm,
@@ -224,7 +225,6 @@ static authn_status find_ha1(request_rec *r, const authgate_dir_conf *conf,
                               ag_digest_hash_name(hash));
                 st = AUTH_USER_NOT_FOUND;
             }
-            *user = req->username;
             *ha1 = hex;
         }
         if (st == AUTH_USER_FOUND) {
