@@ -22,6 +22,15 @@ static apr_status_t parse_text(const char *data, apr_size_t len, void *baton,
     return APR_SUCCESS;
 }
 
+/* Always fails, with a message made in the pool that fails with it. */
+static apr_status_t parse_fail_pool(const char *data, apr_size_t len,
+                                    void *baton, void **out,
+                                    const char **err, apr_pool_t *p)
+{
+    *err = apr_psprintf(p, "bad at line %d", 7);
+    return APR_EINVAL;
+}
+
 static void put(const char *path, const char *text)
 {
     ok(ag_file_write_atomic(path, text, strlen(text), AG_FILE_PERMS_0640, tap_pool()) ==
@@ -63,6 +72,11 @@ int main(void)
            !ag_file_stamp_equal(&s1, &s2), "a rewrite changes the stamp");
 
     /* reloading */
+    err = NULL;
+    ok(ag_reloader_create(&rl, path, 100, apr_time_from_sec(1),
+                          parse_fail_pool, NULL, &err, p) != APR_SUCCESS &&
+           err != NULL && strcmp(err, "bad at line 7") == 0,
+       "a parse error made in the failed generation's pool outlives it");
     ok(ag_reloader_create(&rl, path, 100, apr_time_from_sec(1), parse_text,
                           &parses, &err, p) == APR_SUCCESS, "first load");
     t = apr_time_now();
