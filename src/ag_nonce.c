@@ -8,6 +8,7 @@
 #include <openssl/rand.h>
 
 #include "ag_base64.h"
+#include "ag_digest.h"
 #include "ag_nonce.h"
 
 #define ISSUED_LEN 8
@@ -15,6 +16,77 @@
 #define MAC_LEN 16
 #define RAW_LEN (ISSUED_LEN + RANDOM_LEN + MAC_LEN)
 #define SECRET_RANDOM_LEN 32
+
+/* HMAC-SHA-256 (RFC 2104) with the key's pads hashed once: each MAC
+ * then starts from a copy of those states.  (OpenSSL 3's one-shot HMAC()
+ * looks the algorithms up at every call.) */
+#define HMAC_BLOCK 64
+
+typedef struct {
+    EVP_MD_CTX *inner;      /* SHA-256 state after key ^ ipad */
+    EVP_MD_CTX *outer;      /* SHA-256 state after key ^ opad */
+} prepared_key;
+
+static apr_status_t prepared_cleanup(void *data)
+{
+    prepared_key *k = data;
+
+    EVP_MD_CTX_free(k->inner);
+    EVP_MD_CTX_free(k->outer);
+    return APR_SUCCESS;
+}
+
+static void prepare(ag_nonce_secret *s, apr_pool_t *p)
+{
+    const EVP_MD *md = ag_digest_evp(AG_DIGEST_HASH_SHA256);
+    unsigned char key[HMAC_BLOCK] = {0}, pad[HMAC_BLOCK];
+    unsigned int klen = 0;
+    prepared_key *k = apr_pcalloc(p, sizeof(*k));
+    int i, good;
+
+    s->prepared = NULL;
+    if (s->len > HMAC_BLOCK)
+        good = EVP_Digest(s->bytes, s->len, key, &klen, md, NULL) == 1;
+    else {
+        memcpy(key, s->bytes, s->len);
+        good = 1;
+    }
+    k->inner = EVP_MD_CTX_new();
+    k->outer = EVP_MD_CTX_new();
+    apr_pool_cleanup_register(p, k, prepared_cleanup, apr_pool_cleanup_null);
+    for (i = 0; i < HMAC_BLOCK; i++)
+        pad[i] = key[i] ^ 0x36;
+    good = good && k->inner != NULL && k->outer != NULL &&
+           EVP_DigestInit_ex(k->inner, md, NULL) == 1 &&
+           EVP_DigestUpdate(k->inner, pad, HMAC_BLOCK) == 1;
+    for (i = 0; i < HMAC_BLOCK; i++)
+        pad[i] = key[i] ^ 0x5c;
+    good = good && EVP_DigestInit_ex(k->outer, md, NULL) == 1 &&
+           EVP_DigestUpdate(k->outer, pad, HMAC_BLOCK) == 1;
+    OPENSSL_cleanse(key, sizeof(key));
+    OPENSSL_cleanse(pad, sizeof(pad));
+    if (good)
+        s->prepared = k;
+}
+
+/* HMAC-SHA-256 of MSG under a prepared key into MAC (32 bytes). */
+static int prepared_hmac(const prepared_key *k, const unsigned char *msg,
+                         apr_size_t len, unsigned char *mac)
+{
+    unsigned char inner[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int good;
+
+    good = ctx != NULL && EVP_MD_CTX_copy_ex(ctx, k->inner) == 1 &&
+           EVP_DigestUpdate(ctx, msg, len) == 1 &&
+           EVP_DigestFinal_ex(ctx, inner, &n) == 1 &&
+           EVP_MD_CTX_copy_ex(ctx, k->outer) == 1 &&
+           EVP_DigestUpdate(ctx, inner, n) == 1 &&
+           EVP_DigestFinal_ex(ctx, mac, &n) == 1;
+    EVP_MD_CTX_free(ctx);
+    return good;
+}
 
 const char *ag_nonce_secret_from_text(const char *data, apr_size_t len,
                                       ag_nonce_secret *out, apr_pool_t *p)
@@ -28,6 +100,7 @@ const char *ag_nonce_secret_from_text(const char *data, apr_size_t len,
         return "the secret is longer than 4096 bytes";
     out->bytes = apr_pmemdup(p, data, len);
     out->len = len;
+    prepare(out, p);
     return NULL;
 }
 
@@ -39,6 +112,7 @@ apr_status_t ag_nonce_secret_random(ag_nonce_secret *out, apr_pool_t *p)
         return APR_EGENERAL;
     out->bytes = bytes;
     out->len = SECRET_RANDOM_LEN;
+    prepare(out, p);
     return APR_SUCCESS;
 }
 
@@ -56,12 +130,16 @@ static apr_status_t mac_of(const ag_nonce_secret *secret, const char *label,
     memcpy(msg, label, label_len);
     n = label_len;
     msg[n++] = 0;
-    if (EVP_Digest(realm, strlen(realm), msg + n, NULL, EVP_sha256(),
-                   NULL) != 1)
+    if (EVP_Digest(realm, strlen(realm), msg + n, NULL,
+                   ag_digest_evp(AG_DIGEST_HASH_SHA256), NULL) != 1)
         return APR_EGENERAL;
     n += 32;
-    memcpy(msg + n, data, len);
+    if (len > 0)
+        memcpy(msg + n, data, len);
     n += len;
+    if (secret->prepared != NULL)
+        return prepared_hmac(secret->prepared, msg, n, mac) ? APR_SUCCESS
+                                                            : APR_EGENERAL;
     if (HMAC(EVP_sha256(), secret->bytes, (int)secret->len, msg, n, mac,
              &maclen) == NULL)
         return APR_EGENERAL;

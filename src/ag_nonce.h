@@ -40,6 +40,10 @@
 typedef struct {
     const unsigned char *bytes;
     apr_size_t len;
+    /* The HMAC key prepared (the hash states after the inner and outer
+     * pads), made by the two functions below and freed with their pool;
+     * NULL for a secret made otherwise, which is then used as it is. */
+    void *prepared;
 } ag_nonce_secret;
 
 /* The secret in the text of a secret file: its bytes, without trailing

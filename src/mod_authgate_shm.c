@@ -22,7 +22,7 @@
 #define STATE_MUTEX_TYPE "authgate-state"
 #define RETAINED_KEY "mod_authgate-state"
 /* Changes with the layout of retained_state. */
-#define RETAINED_MAGIC 0x41475201u
+#define RETAINED_MAGIC 0x41475202u
 
 /* Longest secret file read: the secret's bound and some white space. */
 #define SECRET_FILE_MAX (AG_NONCE_SECRET_MAX + 1024)

@@ -1,8 +1,8 @@
 # A graceful restart keeps issued nonces valid and their used counts used:
 # the nonce secret, the shared memory and its mutex are kept by the parent
-# across generations.  The test restarts the suite's own server (SIGUSR1 to
-# the pid in t/logs/httpd.pid, as `apachectl graceful` does) and waits for
-# the new generation.
+# across generations.  The test starts an httpd of its own (so that the
+# suite's server, whose log other tests read, is not restarted), with the
+# suite's MPM, and restarts it with `apache2 -k graceful`.
 use strict;
 use warnings FATAL => 'all';
 
@@ -10,54 +10,122 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Apache::Test qw(-withtestmore);
-use Apache::TestRequest qw(GET);
+use File::Temp qw(tempdir);
+use IO::Socket::INET;
+use LWP::UserAgent;
 use Time::HiRes qw(sleep time);
 use DigestTest;
 
+my $root = Apache::Test::vars('serverroot');
+my $httpd = Apache::Test::vars('httpd');
+my $mpm = $ENV{AUTHGATE_MPM} || 'event';
+my $moddir = `apxs -q LIBEXECDIR`;
+chomp $moddir;
+my $dir = tempdir(CLEANUP => 1);
+chmod 0755, $dir;
+
+# A free port: bound, read and let go.
+my $sock = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+                                 Proto => 'tcp', Listen => 1) or die $!;
+my $port = $sock->sockport;
+close $sock;
+
+mkdir "$dir/htdocs";
+mkdir "$dir/logs";
+open my $fh, '>', "$dir/htdocs/index.html" or die $!;
+print $fh "restart ok\n";
+close $fh;
+open $fh, '>', "$dir/httpd.conf" or die $!;
+print $fh <<"EOF";
+ServerRoot "$dir"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$port
+PidFile "$dir/logs/httpd.pid"
+DefaultRuntimeDir "$dir/logs"
+ErrorLog "$dir/logs/error_log"
+LogLevel warn authgate:debug
+LoadModule mpm_${mpm}_module "$moddir/mod_mpm_$mpm.so"
+LoadModule authn_core_module "$moddir/mod_authn_core.so"
+LoadModule authz_core_module "$moddir/mod_authz_core.so"
+LoadModule authz_user_module "$moddir/mod_authz_user.so"
+LoadModule authgate_module "$root/../mod_authgate.so"
+DocumentRoot "$dir/htdocs"
+StartServers 2
+<Location "/">
+    AuthType AuthGate
+    AuthName "digest"
+    AuthGateSchemes Digest
+    AuthGateDigestProvider authgate
+    AuthGateUserFile "$root/conf/digest.users"
+    Require valid-user
+    AuthzSendForbiddenOnFailure On
+</Location>
+EOF
+close $fh;
+
+my $base = "http://127.0.0.1:$port/index.html";
+my $ua = LWP::UserAgent->new(keep_alive => 0, timeout => 10);
+
+sub server_log {
+    open my $f, '<', "$dir/logs/error_log" or return '';
+    local $/;
+    return scalar <$f>;
+}
+
+sub wait_for {
+    my ($what, $cond) = @_;
+    my $deadline = time + 30;
+    sleep 0.1 until $cond->() || time > $deadline;
+    return $cond->();
+}
+
+sub challenge {
+    my $res = $ua->get($base);
+    my ($c) = grep { $_->{algorithm} eq 'SHA-256' } challenges($res);
+    return $c;
+}
+
 sub alice {
     my ($c, %o) = @_;
-    return GET '/digest/index.html',
-        Authorization => digest_auth(challenge => $c, user => 'alice',
-                                     password => 'wonderland',
-                                     uri => '/digest/index.html', %o);
+    return $ua->get($base, Authorization => scalar digest_auth(
+        challenge => $c, user => 'alice', password => 'wonderland',
+        uri => '/index.html', %o))->code;
 }
 
-my $c = fresh_challenge('/digest/index.html', 'SHA-256');
-my $md5 = fresh_challenge('/digest-md5/index.html');
-is alice($c, nc => 1)->code, 200, 'a nonce used once before the restart';
-is alice($c, nc => 3)->code, 200, '... and count 3';
+my $out = `$httpd -f $dir/httpd.conf -k start 2>&1`;
+is $?, 0, "an httpd of its own ($mpm) starts" or diag $out;
+ok wait_for(start => sub { server_log() =~ /resuming normal operations/ }),
+    '... and is up';
 
-open my $fh, '<', Apache::Test::vars('t_logs') . '/httpd.pid'
-    or die "httpd.pid: $!";
-chomp(my $pid = <$fh>);
-close $fh;
-my $mark = log_mark();
-ok kill('USR1', $pid), "graceful restart of the server (pid $pid)";
+my $used = challenge();
+my $fresh = challenge();
+ok $used && $fresh, 'two nonces issued';
+is alice($used, nc => 1), 200, 'one used once before the restart';
+is alice($used, nc => 3), 200, '... and with count 3';
 
-my $deadline = time + 30;
-sleep 0.2 until log_since($mark) =~ /resuming normal operations/ || time > $deadline;
-like log_since($mark), qr/resuming normal operations/, 'the new generation is up';
-my $code = 0;
-until ($code == 200 || time > $deadline) {
-    $code = GET('/index.html')->code;
-    sleep 0.2 unless $code == 200;
-}
-is $code, 200, 'the server answers again';
-like log_since($mark), qr/AG00403: state store: [^\n]*kept across the restart/,
+$out = `$httpd -f $dir/httpd.conf -k graceful 2>&1`;
+is $?, 0, 'apache2 -k graceful' or diag $out;
+ok wait_for(restart => sub {
+        my @g = server_log() =~ /resuming normal operations/g;
+        @g >= 2;
+    }), 'the new generation is up';
+like server_log(), qr/AG00403: state store: [^\n]*kept across the restart/,
     'the state store was kept across the restart';
 
-is alice($c, nc => 2)->code, 200,
-    'the nonce issued before the restart: count 2 is accepted (no stale)';
-is GET('/digest-md5/index.html',
-       Authorization => digest_auth(challenge => $md5, user => 'alice',
-                                    password => 'wonderland',
-                                    uri => '/digest-md5/index.html'))->code,
-    200, 'a nonce issued before the restart and never used: accepted';
-my $after = log_mark();
-is alice($c, nc => 1)->code, 401, 'count 1, used before the restart: refused';
-is_deeply [denials($after)], ['digest_replay'], '... as a replay';
-is alice($c, nc => 3)->code, 401, 'count 3 too';
-is alice(fresh_challenge('/digest/index.html', 'SHA-256'))->code, 200,
-    'a nonce of the new generation works';
+is alice($used, nc => 2), 200,
+    'the nonce used before the restart: count 2 accepted (no stale)';
+is alice($fresh, nc => 1), 200,
+    'the nonce issued before the restart and never used: accepted';
+my $mark = length server_log();
+is alice($used, nc => 1), 401, 'count 1, used before the restart: refused';
+like substr(server_log(), $mark), qr/AG00001: denied reason=digest_replay/,
+    '... as a replay';
+is alice($used, nc => 3), 401, 'count 3 too';
+is alice(challenge()), 200, 'a nonce of the new generation works';
+
+`$httpd -f $dir/httpd.conf -k stop 2>&1`;
+ok wait_for(stop => sub { !-e "$dir/logs/httpd.pid" }), 'the httpd stops';
+unlike server_log(), qr/\[authgate:(error|crit)\]|Segmentation fault|exit signal/,
+    'no error and no crash in its log';
 
 done_testing;

@@ -25,7 +25,7 @@
 
 static apr_pool_t *root;
 static ag_nonce_secret secret = {
-    (const unsigned char *)"fuzz-secret-fuzz-secret-fuzz-secret!", 36
+    (const unsigned char *)"fuzz-secret-fuzz-secret-fuzz-secret!", 36, NULL
 };
 
 #define CHECK(cond)                                                     \

@@ -94,6 +94,42 @@ static void test_nonce(void)
            0, "opaque differs by secret");
 }
 
+/* The prepared HMAC key (made with the secret) and OpenSSL's one-shot
+ * HMAC() (a secret given as bytes only) agree, for a key shorter and one
+ * longer than SHA-256's block. */
+static void test_prepared(void)
+{
+    const char *keys[] = {
+        "0123456789abcdef0123456789abcdef",
+        "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+        "0123456789",
+    };
+    apr_pool_t *p = tap_pool();
+    int i;
+
+    for (i = 0; i < 2; i++) {
+        ag_nonce_secret prepared, plain;
+        ag_nonce_info info;
+        const char *n1, *n2;
+
+        ok(ag_nonce_secret_from_text(keys[i], strlen(keys[i]), &prepared, p)
+               == NULL && prepared.prepared != NULL,
+           "a secret of %d bytes is prepared", (int)strlen(keys[i]));
+        plain = prepared;
+        plain.prepared = NULL;
+        ag_nonce_make(&prepared, "api", apr_time_now(), &n1, p);
+        ag_nonce_make(&plain, "api", apr_time_now(), &n2, p);
+        ok(ag_nonce_check(&plain, "api", n1, &info, p) == APR_SUCCESS &&
+               ag_nonce_check(&prepared, "api", n2, &info, p) ==
+                   APR_SUCCESS,
+           "prepared and one-shot HMAC agree (%d-byte key)",
+           (int)strlen(keys[i]));
+        ok(strcmp(ag_nonce_opaque(&plain, "api", p),
+                  ag_nonce_opaque(&prepared, "api", p)) == 0,
+           "... for the opaque too");
+    }
+}
+
 static void test_window(void)
 {
     ag_nc_window w = {0, 0};
@@ -223,6 +259,7 @@ int main(void)
 {
     test_secret();
     test_nonce();
+    test_prepared();
     test_window();
     test_counts();
     return tap_done();
