@@ -135,6 +135,13 @@ const apr_array_header_t *authgate_effective_schemes(
 /* mod_authgate_authz.c: `Require auth-scheme`. */
 extern const authz_provider authgate_authz_auth_scheme;
 
+/* mod_authgate_authn_list.c: appends the authn provider NAME to *LIST,
+ * checking that it can check passwords (or, with REALM_HASH, supply
+ * Digest realm hashes); an error message naming the directive otherwise. */
+const char *authgate_authn_list_add(cmd_parms *cmd,
+                                    authn_provider_list **list,
+                                    const char *name, int realm_hash);
+
 /* mod_authgate_basic.c: the provider list behind AuthGateBasicProvider. */
 const char *authgate_add_basic_provider(cmd_parms *cmd,
                                         authgate_dir_conf *conf,

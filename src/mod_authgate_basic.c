@@ -14,24 +14,7 @@ const char *authgate_add_basic_provider(cmd_parms *cmd,
                                         authgate_dir_conf *conf,
                                         const char *name)
 {
-    authn_provider_list *item = apr_pcalloc(cmd->pool, sizeof(*item));
-    authn_provider_list **tail = &conf->basic_providers;
-
-    item->provider_name = name;
-    item->provider = ap_lookup_provider(AUTHN_PROVIDER_GROUP, name,
-                                        AUTHN_PROVIDER_VERSION);
-    if (item->provider == NULL)
-        return apr_psprintf(cmd->pool,
-                            "%s: unknown authn provider '%s' (is its module "
-                            "loaded?)", cmd->cmd->name, name);
-    if (item->provider->check_password == NULL)
-        return apr_psprintf(cmd->pool,
-                            "%s: authn provider '%s' cannot check passwords",
-                            cmd->cmd->name, name);
-    while (*tail != NULL)
-        tail = &(*tail)->next;
-    *tail = item;
-    return NULL;
+    return authgate_authn_list_add(cmd, &conf->basic_providers, name, 0);
 }
 
 /* Splits the decoded "user:password"; 0 when it is not of that form. */

@@ -57,24 +57,8 @@ const char *authgate_set_digest_provider(cmd_parms *cmd, void *dconf,
                                          const char *name)
 {
     authgate_dir_conf *conf = dconf;
-    authn_provider_list *item = apr_pcalloc(cmd->pool, sizeof(*item));
-    authn_provider_list **tail = &conf->digest_providers;
 
-    item->provider_name = name;
-    item->provider = ap_lookup_provider(AUTHN_PROVIDER_GROUP, name,
-                                        AUTHN_PROVIDER_VERSION);
-    if (item->provider == NULL)
-        return apr_psprintf(cmd->pool,
-                            "%s: unknown authn provider '%s' (is its module "
-                            "loaded?)", cmd->cmd->name, name);
-    if (item->provider->get_realm_hash == NULL)
-        return apr_psprintf(cmd->pool,
-                            "%s: authn provider '%s' cannot supply Digest "
-                            "realm hashes", cmd->cmd->name, name);
-    while (*tail != NULL)
-        tail = &(*tail)->next;
-    *tail = item;
-    return NULL;
+    return authgate_authn_list_add(cmd, &conf->digest_providers, name, 1);
 }
 
 const char *authgate_set_digest_algorithms(cmd_parms *cmd, void *dconf,
