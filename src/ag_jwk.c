@@ -1,0 +1,439 @@
+#include <string.h>
+#include <strings.h>
+
+#include <apr_atomic.h>
+#include <apr_errno.h>
+#include <apr_strings.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/decoder.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include "ag_base64.h"
+#include "ag_jwk.h"
+#include "ag_jwk_private.h"
+
+/* --- algorithms -------------------------------------------------------- */
+
+static const char *const alg_names[AG_JWT_ALG__COUNT] = {
+    [AG_JWT_HS256] = "HS256", [AG_JWT_HS384] = "HS384",
+    [AG_JWT_HS512] = "HS512", [AG_JWT_RS256] = "RS256",
+    [AG_JWT_RS384] = "RS384", [AG_JWT_RS512] = "RS512",
+    [AG_JWT_ES256] = "ES256", [AG_JWT_ES384] = "ES384",
+    [AG_JWT_ES512] = "ES512", [AG_JWT_PS256] = "PS256",
+    [AG_JWT_PS384] = "PS384", [AG_JWT_PS512] = "PS512",
+    [AG_JWT_EDDSA] = "EdDSA",
+};
+
+ag_jwt_alg ag_jwt_alg_lookup(const char *name)
+{
+    int i;
+
+    if (name == NULL)
+        return AG_JWT_ALG__COUNT;
+    for (i = 0; i < AG_JWT_ALG__COUNT; i++)
+        if (strcmp(alg_names[i], name) == 0)
+            return (ag_jwt_alg)i;
+    return AG_JWT_ALG__COUNT;
+}
+
+const char *ag_jwt_alg_name(ag_jwt_alg alg)
+{
+    if ((unsigned)alg >= AG_JWT_ALG__COUNT)
+        return NULL;
+    return alg_names[alg];
+}
+
+const char *ag_jwt_algs_names(unsigned mask, apr_pool_t *p)
+{
+    const char *out = "";
+    int i;
+
+    for (i = 0; i < AG_JWT_ALG__COUNT; i++)
+        if (mask & AG_JWT_ALG_BIT(i))
+            out = *out ? apr_pstrcat(p, out, " ", alg_names[i], NULL)
+                       : alg_names[i];
+    return out;
+}
+
+/* Digests are fetched once: an implicit fetch on every verification
+ * costs more than the hash of a token. */
+static CRYPTO_ONCE md_once = CRYPTO_ONCE_STATIC_INIT;
+static EVP_MD *md_sha[3];
+
+static void fetch_mds(void)
+{
+    md_sha[0] = EVP_MD_fetch(NULL, "SHA256", NULL);
+    md_sha[1] = EVP_MD_fetch(NULL, "SHA384", NULL);
+    md_sha[2] = EVP_MD_fetch(NULL, "SHA512", NULL);
+}
+
+const EVP_MD *ag_jwt_alg_md(ag_jwt_alg alg)
+{
+    if (alg == AG_JWT_EDDSA || (unsigned)alg >= AG_JWT_ALG__COUNT)
+        return NULL;
+    if (!CRYPTO_THREAD_run_once(&md_once, fetch_mds))
+        return NULL;
+    /* HS, RS, ES, PS each run 256, 384, 512 in enum order */
+    return md_sha[alg % 3];
+}
+
+apr_status_t ag_jwt_algs_add(const char *name, unsigned *mask,
+                             const char **err, apr_pool_t *p)
+{
+    ag_jwt_alg alg;
+
+    if (strcasecmp(name, "none") == 0) {
+        *err = "'none' is never accepted";
+        return APR_EINVAL;
+    }
+    alg = ag_jwt_alg_lookup(name);
+    if (alg == AG_JWT_ALG__COUNT) {
+        *err = apr_psprintf(p, "unknown algorithm '%s' (one of %s)", name,
+                            ag_jwt_algs_names(AG_JWT_ALGS_ALL, p));
+        return APR_EINVAL;
+    }
+    *mask |= AG_JWT_ALG_BIT(alg);
+    return APR_SUCCESS;
+}
+
+/* --- key sets ---------------------------------------------------------- */
+
+struct ag_keyset {
+    apr_pool_t *pool;
+    apr_array_header_t *keys;       /* of ag_jwk * */
+    apr_array_header_t *unnamed;    /* of const ag_jwk *, no kid */
+    apr_hash_t *by_kid;             /* kid -> apr_array_header_t * */
+    apr_array_header_t *warnings;   /* of const char * */
+    unsigned algs;
+    apr_uint64_t serial;
+};
+
+static volatile apr_uint64_t keyset_serials;
+
+ag_keyset *ag_keyset_make(apr_pool_t *p)
+{
+    ag_keyset *ks = apr_pcalloc(p, sizeof(*ks));
+
+    ks->pool = p;
+    ks->keys = apr_array_make(p, 4, sizeof(ag_jwk *));
+    ks->unnamed = apr_array_make(p, 2, sizeof(const ag_jwk *));
+    ks->by_kid = apr_hash_make(p);
+    ks->warnings = apr_array_make(p, 0, sizeof(const char *));
+    ks->serial = apr_atomic_inc64(&keyset_serials) + 1;
+    return ks;
+}
+
+void ag_keyset_add(ag_keyset *ks, ag_jwk *key)
+{
+    APR_ARRAY_PUSH(ks->keys, ag_jwk *) = key;
+    ks->algs |= key->algs;
+    if (key->kid == NULL) {
+        APR_ARRAY_PUSH(ks->unnamed, const ag_jwk *) = key;
+    }
+    else {
+        apr_array_header_t *same = apr_hash_get(ks->by_kid, key->kid,
+                                                APR_HASH_KEY_STRING);
+
+        if (same == NULL) {
+            same = apr_array_make(ks->pool, 1, sizeof(const ag_jwk *));
+            apr_hash_set(ks->by_kid, key->kid, APR_HASH_KEY_STRING, same);
+        }
+        APR_ARRAY_PUSH(same, const ag_jwk *) = key;
+    }
+}
+
+int ag_keyset_count(const ag_keyset *ks)
+{
+    return ks->keys->nelts;
+}
+
+const ag_jwk *ag_keyset_get(const ag_keyset *ks, int i)
+{
+    if (i < 0 || i >= ks->keys->nelts)
+        return NULL;
+    return APR_ARRAY_IDX(ks->keys, i, ag_jwk *);
+}
+
+const apr_array_header_t *ag_keyset_by_kid(const ag_keyset *ks,
+                                           const char *kid)
+{
+    return apr_hash_get(ks->by_kid, kid, APR_HASH_KEY_STRING);
+}
+
+const apr_array_header_t *ag_keyset_unnamed(const ag_keyset *ks)
+{
+    return ks->unnamed;
+}
+
+unsigned ag_keyset_algs(const ag_keyset *ks)
+{
+    return ks->algs;
+}
+
+apr_uint64_t ag_keyset_serial(const ag_keyset *ks)
+{
+    return ks->serial;
+}
+
+const apr_array_header_t *ag_keyset_warnings(const ag_keyset *ks)
+{
+    return ks->warnings;
+}
+
+void ag_keyset_warn(ag_keyset *ks, const char *warning)
+{
+    APR_ARRAY_PUSH(ks->warnings, const char *) = warning;
+}
+
+/* --- public keys ------------------------------------------------------- */
+
+static apr_status_t free_pkey(void *data)
+{
+    EVP_PKEY_free(data);
+    return APR_SUCCESS;
+}
+
+apr_status_t ag_jwk_adopt_pkey(EVP_PKEY *pkey, ag_jwk *key, const char **err,
+                               apr_pool_t *p)
+{
+    char group[64];
+
+    apr_pool_cleanup_register(p, pkey, free_pkey, apr_pool_cleanup_null);
+    key->pkey = pkey;
+    if (EVP_PKEY_is_a(pkey, "RSA")) {
+        if (EVP_PKEY_get_bits(pkey) < AG_JWK_MIN_RSA_BITS) {
+            *err = apr_psprintf(p, "RSA key of %d bits (at least %d)",
+                                EVP_PKEY_get_bits(pkey),
+                                AG_JWK_MIN_RSA_BITS);
+            return APR_EINVAL;
+        }
+        key->type = AG_JWK_RSA;
+        key->algs = AG_JWT_ALGS_RSA;
+        return APR_SUCCESS;
+    }
+    if (EVP_PKEY_is_a(pkey, "ED25519")) {
+        key->type = AG_JWK_OKP;
+        key->algs = AG_JWT_ALG_BIT(AG_JWT_EDDSA);
+        return APR_SUCCESS;
+    }
+    if (EVP_PKEY_is_a(pkey, "EC") &&
+        EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME,
+                                       group, sizeof(group), NULL) == 1) {
+        key->type = AG_JWK_EC;
+        if (strcmp(group, "prime256v1") == 0)
+            key->algs = AG_JWT_ALG_BIT(AG_JWT_ES256);
+        else if (strcmp(group, "secp384r1") == 0)
+            key->algs = AG_JWT_ALG_BIT(AG_JWT_ES384);
+        else if (strcmp(group, "secp521r1") == 0)
+            key->algs = AG_JWT_ALG_BIT(AG_JWT_ES512);
+        else {
+            *err = apr_psprintf(p, "EC curve %s (one of P-256 P-384 "
+                                "P-521)", group);
+            return APR_EINVAL;
+        }
+        return APR_SUCCESS;
+    }
+    *err = "not an RSA, EC or Ed25519 public key";
+    return APR_EINVAL;
+}
+
+static EVP_PKEY *pem_certificate_key(BIO *bio)
+{
+    X509 *cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+    EVP_PKEY *pkey;
+
+    if (cert == NULL)
+        return NULL;
+    pkey = X509_get_pubkey(cert);
+    X509_free(cert);
+    return pkey;
+}
+
+static EVP_PKEY *pem_public_key(const char *data, apr_size_t len)
+{
+    OSSL_DECODER_CTX *dctx;
+    EVP_PKEY *pkey = NULL;
+    const unsigned char *in = (const unsigned char *)data;
+    size_t left = len;
+
+    dctx = OSSL_DECODER_CTX_new_for_pkey(&pkey, "PEM", NULL, NULL,
+                                         EVP_PKEY_PUBLIC_KEY, NULL, NULL);
+    if (dctx == NULL)
+        return NULL;
+    if (OSSL_DECODER_from_data(dctx, &in, &left) != 1) {
+        EVP_PKEY_free(pkey);
+        pkey = NULL;
+    }
+    OSSL_DECODER_CTX_free(dctx);
+    return pkey;
+}
+
+static int contains(const char *data, apr_size_t len, const char *what)
+{
+    apr_size_t n = strlen(what), i;
+
+    for (i = 0; i + n <= len; i++)
+        if (data[i] == what[0] && memcmp(data + i, what, n) == 0)
+            return 1;
+    return 0;
+}
+
+apr_status_t ag_jwk_parse_pem(const char *data, apr_size_t len,
+                              ag_jwk **out, const char **err,
+                              apr_pool_t *p)
+{
+    ag_jwk *key = apr_pcalloc(p, sizeof(*key));
+    EVP_PKEY *pkey;
+
+    if (contains(data, len, "PRIVATE KEY-----")) {
+        *err = "holds a private key: give the public key";
+        return APR_EINVAL;
+    }
+    if (contains(data, len, "-----BEGIN CERTIFICATE-----")) {
+        BIO *bio = BIO_new_mem_buf(data, (int)len);
+
+        pkey = bio != NULL ? pem_certificate_key(bio) : NULL;
+        BIO_free(bio);
+    }
+    else {
+        pkey = pem_public_key(data, len);
+    }
+    ERR_clear_error();
+    if (pkey == NULL) {
+        *err = "not a PEM public key or certificate";
+        return APR_EINVAL;
+    }
+    if (ag_jwk_adopt_pkey(pkey, key, err, p) != APR_SUCCESS)
+        return APR_EINVAL;
+    *out = key;
+    return APR_SUCCESS;
+}
+
+/* --- HMAC secrets ------------------------------------------------------ */
+
+apr_status_t ag_jwk_from_secret(const unsigned char *secret, apr_size_t len,
+                                ag_jwk **out, const char **err,
+                                apr_pool_t *p)
+{
+    ag_jwk *key;
+
+    if (len < AG_JWK_MIN_SECRET) {
+        *err = apr_psprintf(p, "HMAC key of %" APR_SIZE_T_FMT " bytes is "
+                            "shorter than the hash (at least %d bytes for "
+                            "HS256, 48 for HS384, 64 for HS512)", len,
+                            AG_JWK_MIN_SECRET);
+        return APR_EINVAL;
+    }
+    key = apr_pcalloc(p, sizeof(*key));
+    key->type = AG_JWK_OCT;
+    key->secret = apr_pmemdup(p, secret, len);
+    key->secret_len = len;
+    /* RFC 7518 §3.2: a key at least as long as the hash output */
+    key->algs = AG_JWT_ALG_BIT(AG_JWT_HS256);
+    if (len >= 48)
+        key->algs |= AG_JWT_ALG_BIT(AG_JWT_HS384);
+    if (len >= 64)
+        key->algs |= AG_JWT_ALG_BIT(AG_JWT_HS512);
+    *out = key;
+    return APR_SUCCESS;
+}
+
+apr_status_t ag_jwk_secret_spec(const char *spec, const unsigned char **secret,
+                                apr_size_t *len, const char **path,
+                                const char **err, apr_pool_t *p)
+{
+    unsigned char *raw;
+
+    *secret = NULL;
+    *path = NULL;
+    if (strncmp(spec, "file:", 5) == 0 && spec[5] != '\0') {
+        *path = spec + 5;
+        return APR_SUCCESS;
+    }
+    if (strncmp(spec, "base64:", 7) == 0) {
+        const char *b = spec + 7;
+
+        if (ag_base64_decode(b, strlen(b), AG_BASE64, &raw, len, p) !=
+                APR_SUCCESS &&
+            ag_base64_decode(b, strlen(b), AG_BASE64URL, &raw, len, p) !=
+                APR_SUCCESS) {
+            *err = "base64: is not followed by base64";
+            return APR_EINVAL;
+        }
+        *secret = raw;
+        return APR_SUCCESS;
+    }
+    *err = "a secret is 'file:/path' or 'base64:...'";
+    return APR_EINVAL;
+}
+
+static void bind_key(ag_jwk *key, const ag_jwk_binding *b)
+{
+    if (b == NULL)
+        return;
+    if (b->kid != NULL)
+        key->kid = b->kid;
+    if (b->issuer != NULL)
+        key->issuer = b->issuer;
+}
+
+apr_status_t ag_secretfile_parse(const char *data, apr_size_t len,
+                                 void *binding, void **out,
+                                 const char **err, apr_pool_t *p)
+{
+    ag_keyset *ks = ag_keyset_make(p);
+    ag_jwk *key;
+
+    /* `echo secret > file` and editors add one newline: not key bytes */
+    if (len > 0 && data[len - 1] == '\n')
+        len--;
+    if (len > 0 && data[len - 1] == '\r')
+        len--;
+    if (ag_jwk_from_secret((const unsigned char *)data, len, &key, err, p)
+        != APR_SUCCESS)
+        return APR_EINVAL;
+    bind_key(key, binding);
+    ag_keyset_add(ks, key);
+    *out = ks;
+    return APR_SUCCESS;
+}
+
+apr_status_t ag_keyfile_parse(const char *data, apr_size_t len,
+                              void *binding, void **out, const char **err,
+                              apr_pool_t *p)
+{
+    const ag_jwk_binding *b = binding;
+    ag_keyset *ks = ag_keyset_make(p);
+    apr_size_t i = 0;
+    ag_jwk *key;
+
+    while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' ||
+                       data[i] == '\n'))
+        i++;
+    if (i < len && data[i] == '{') {
+        if (b != NULL && b->kid != NULL) {
+            *err = "kid= is for a PEM key: a JWKS key's own kid is used";
+            return APR_EINVAL;
+        }
+        if (ag_jwks_parse(data, len, ks, err, p) != APR_SUCCESS)
+            return APR_EINVAL;
+        if (b != NULL && b->issuer != NULL) {
+            int k;
+
+            for (k = 0; k < ag_keyset_count(ks); k++)
+                ((ag_jwk *)ag_keyset_get(ks, k))->issuer = b->issuer;
+        }
+        *out = ks;
+        return APR_SUCCESS;
+    }
+    if (ag_jwk_parse_pem(data, len, &key, err, p) != APR_SUCCESS)
+        return APR_EINVAL;
+    bind_key(key, b);
+    ag_keyset_add(ks, key);
+    *out = ks;
+    return APR_SUCCESS;
+}
