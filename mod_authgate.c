@@ -14,6 +14,7 @@
 const authgate_scheme *const authgate_schemes[AG_SCHEME__COUNT] = {
     [AG_SCHEME_APIKEY] = &authgate_scheme_apikey,
     [AG_SCHEME_DIGEST] = &authgate_scheme_digest,
+    [AG_SCHEME_BEARER] = &authgate_scheme_bearer,
     [AG_SCHEME_BASIC] = &authgate_scheme_basic,
 };
 
@@ -52,6 +53,8 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     conf->digest_qop = MERGE_INT(digest_qop);
     conf->nonce_lifetime = MERGE_INT(nonce_lifetime);
     conf->user_file = MERGE_PTR(user_file);
+    conf->bearer = authgate_bearer_merge(p, base->bearer, add->bearer);
+    conf->revocation = MERGE_PTR(revocation);
     return conf;
 }
 
@@ -139,6 +142,47 @@ static const command_rec authgate_cmds[] = {
                   RSRC_CONF, "where nonce-counts live: shm[:size]"),
     AP_INIT_TAKE1("AuthGateNonceSecret", authgate_set_nonce_secret, NULL,
                   RSRC_CONF, "HMAC key of Digest nonces: file:/path"),
+    /* Bearer (mod_authgate_bearer.c) */
+    AP_INIT_TAKE_ARGV("AuthGateJWTKeyFile", authgate_set_jwt_key_file, NULL,
+                      OR_AUTHCFG,
+                      "a PEM public key or a JWKS file [kid=ID] "
+                      "[issuer=ISS]; repeatable"),
+    AP_INIT_TAKE_ARGV("AuthGateJWTSecret", authgate_set_jwt_secret, NULL,
+                      OR_AUTHCFG,
+                      "an HMAC key, file:/path or base64:... [kid=ID] "
+                      "[issuer=ISS]; repeatable"),
+    AP_INIT_ITERATE("AuthGateJWTAlgorithms", authgate_set_jwt_algorithms,
+                    NULL, OR_AUTHCFG,
+                    "accepted JWT algorithms (default: those of the keys)"),
+    AP_INIT_ITERATE("AuthGateJWTIssuer", authgate_set_jwt_issuer, NULL,
+                    OR_AUTHCFG, "accepted iss values (default: any)"),
+    AP_INIT_ITERATE("AuthGateJWTAudience", authgate_set_jwt_audience, NULL,
+                    OR_AUTHCFG, "accepted aud values (default: any)"),
+    AP_INIT_TAKE1("AuthGateJWTLeeway", authgate_set_jwt_leeway, NULL,
+                  OR_AUTHCFG, "seconds of clock skew on exp, nbf, iat "
+                  "(default 60)"),
+    AP_INIT_ITERATE("AuthGateJWTRequireClaims",
+                    authgate_set_jwt_require_claims, NULL, OR_AUTHCFG,
+                    "claims a token must carry (default: exp)"),
+    AP_INIT_TAKE1("AuthGateJWTMaxSize", authgate_set_jwt_max_size, NULL,
+                  OR_AUTHCFG, "longest token in bytes (default 8192)"),
+    AP_INIT_TAKE1("AuthGateUserClaim", authgate_set_user_claim, NULL,
+                  OR_AUTHCFG, "the claim that becomes the user (default "
+                  "sub)"),
+    AP_INIT_TAKE1("AuthGateScopeClaim", authgate_set_scope_claim, NULL,
+                  OR_AUTHCFG, "the claim holding the scopes (default "
+                  "scope, then scp)"),
+    AP_INIT_FLAG("AuthGateBearerQuery", authgate_set_bearer_query, NULL,
+                 OR_AUTHCFG, "On: also accept ?access_token="),
+    AP_INIT_ITERATE("AuthGateClaimEnv", authgate_set_claim_env, NULL,
+                    OR_AUTHCFG,
+                    "claims exported as AUTHGATE_CLAIM_<NAME>"),
+    AP_INIT_TAKE_ARGV("AuthGateTokenCache", authgate_set_token_cache, NULL,
+                      RSRC_CONF,
+                      "off, or entries [seconds] (default 10000 300)"),
+    AP_INIT_TAKE1("AuthGateRevocationFile", authgate_set_revocation_file,
+                  NULL, OR_AUTHCFG,
+                  "revoked JWT jti values and API key ids, one a line"),
     {NULL}
 };
 
@@ -151,7 +195,15 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK;
     authgate_check_forbidden_on_failure(s);
+    authgate_check_claim_provider(s);
     return OK;
+}
+
+/* Runs in `apachectl configtest` too: errors here stop it. */
+static int check_config(apr_pool_t *pconf, apr_pool_t *plog,
+                        apr_pool_t *ptemp, server_rec *s)
+{
+    return authgate_check_schemes(ptemp, s);
 }
 
 static void register_hooks(apr_pool_t *p)
@@ -171,6 +223,17 @@ static void register_hooks(apr_pool_t *p)
     ap_register_input_filter(AUTHGATE_KEPT_BODY_FILTER,
                              authgate_kept_body_filter, NULL,
                              AP_FTYPE_RESOURCE);
+    /* A scheme enabled without anything to check it against stops
+     * configtest. */
+    ap_hook_check_config(check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    /* Server-wide Bearer settings start afresh at each configuration
+     * read; each process makes its verified-token cache. */
+    ap_hook_pre_config(authgate_bearer_pre_config, NULL, NULL,
+                       APR_HOOK_MIDDLE);
+    ap_hook_child_init(authgate_bearer_child_init, NULL, NULL,
+                       APR_HOOK_MIDDLE);
+    /* A granted Bearer request does not carry insufficient_scope. */
+    ap_hook_fixups(authgate_bearer_fixups, NULL, NULL, APR_HOOK_FIRST);
     /* Lets a CORS preflight through before anything asks for a user. */
     ap_hook_check_access_ex(authgate_preflight, NULL, NULL, APR_HOOK_FIRST,
                             AP_AUTH_INTERNAL_PER_CONF);
@@ -190,6 +253,13 @@ static void register_hooks(apr_pool_t *p)
     ap_register_auth_provider(p, AUTHN_PROVIDER_GROUP, AUTHGATE_PROVIDER_NAME,
                               AUTHN_PROVIDER_VERSION,
                               &authgate_authn_provider,
+                              AP_AUTH_INTERNAL_PER_CONF);
+    /* Require scope s...; Require claim name:value... */
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "scope",
+                              AUTHZ_PROVIDER_VERSION, &authgate_authz_scope,
+                              AP_AUTH_INTERNAL_PER_CONF);
+    ap_register_auth_provider(p, AUTHZ_PROVIDER_GROUP, "claim",
+                              AUTHZ_PROVIDER_VERSION, &authgate_authz_claim,
                               AP_AUTH_INTERNAL_PER_CONF);
 }
 

@@ -50,6 +50,9 @@ extern module AP_MODULE_DECLARE_DATA authgate_module;
 /* A flag directive's value before it is set anywhere. */
 #define AUTHGATE_UNSET (-1)
 
+/* The Bearer scheme's directives (mod_authgate_bearer.c). */
+typedef struct authgate_bearer_conf authgate_bearer_conf;
+
 /* Per-directory configuration.  A NULL pointer or AUTHGATE_UNSET means
  * "not set here": the merge takes the parent's value. */
 typedef struct {
@@ -66,6 +69,9 @@ typedef struct {
     int digest_qop;                       /* AG_DIGEST_QOP_* bits */
     int nonce_lifetime;                   /* AuthGateNonceLifetime, s */
     ag_reloader *user_file;               /* AuthGateUserFile */
+    authgate_bearer_conf *bearer;         /* AuthGateJWT*, AuthGateUserClaim,
+                                             ..., AuthGateClaimEnv */
+    struct ag_reloader *revocation;       /* AuthGateRevocationFile */
 } authgate_dir_conf;
 
 /* Server configuration; the directives marked *server* in SPEC.md are
@@ -84,12 +90,18 @@ typedef struct {
     const char *key_id;      /* API key id or JWT kid, where known */
     const char *scope;       /* granted scopes, space-separated, or NULL */
     const char *provider;    /* the authn provider that vouched, or NULL */
+    const char *issuer;      /* on denial, a JWT's iss where known (log) */
+    const char *claims_json; /* the identity's claims, a JSON object, or
+                                NULL: what `Require claim` reads */
+    const struct cJSON *claims; /* the same parsed (r->pool), or NULL */
 } authgate_result;
 
 /* What the gate established for this request (r->request_config). */
 typedef struct {
     ag_scheme_id scheme;
     const char *scope;
+    const char *claims_json;
+    const struct cJSON *claims; /* parsed on first use */
 } authgate_request_state;
 
 /* NULL unless the gate authenticated this request. */
@@ -110,6 +122,10 @@ typedef struct {
      * header, a query parameter); NULL when the scheme has none. */
     apr_status_t (*find_other)(request_rec *r, const authgate_dir_conf *conf,
                                ag_credentials **out);
+    /* At start, for a section where the scheme is enabled: an error
+     * message when it has nothing to check credentials against, else
+     * NULL.  NULL when the scheme needs no such check. */
+    const char *(*check)(const authgate_dir_conf *conf, apr_pool_t *p);
 } authgate_scheme;
 
 /* The schemes built into this module, indexed by ag_scheme_id; NULL for a
@@ -118,6 +134,7 @@ extern const authgate_scheme *const authgate_schemes[AG_SCHEME__COUNT];
 
 extern const authgate_scheme authgate_scheme_basic;
 extern const authgate_scheme authgate_scheme_apikey;
+extern const authgate_scheme authgate_scheme_bearer;
 
 extern const authgate_scheme authgate_scheme_digest;
 
@@ -132,8 +149,76 @@ const char *authgate_realm(request_rec *r);
 const apr_array_header_t *authgate_effective_schemes(
     const authgate_dir_conf *conf);
 
-/* mod_authgate_authz.c: `Require auth-scheme`. */
+/* mod_authgate_authz.c: `Require auth-scheme`, `Require scope`,
+ * `Require claim`. */
 extern const authz_provider authgate_authz_auth_scheme;
+extern const authz_provider authgate_authz_scope;
+extern const authz_provider authgate_authz_claim;
+/* The claims of the authenticated identity, parsed once; NULL when the
+ * scheme yields none. */
+const struct cJSON *authgate_request_claims(request_rec *r);
+/* Warns when another module owns the authz provider name `claim`. */
+void authgate_check_claim_provider(server_rec *s);
+
+/* mod_authgate_bearer.c: the directives of the Bearer scheme, the merge
+ * of their configuration, and its hooks. */
+const char *authgate_set_jwt_key_file(cmd_parms *cmd, void *dconf, int argc,
+                                      char *const argv[]);
+const char *authgate_set_jwt_secret(cmd_parms *cmd, void *dconf, int argc,
+                                    char *const argv[]);
+const char *authgate_set_jwt_algorithms(cmd_parms *cmd, void *dconf,
+                                        const char *word);
+const char *authgate_set_jwt_issuer(cmd_parms *cmd, void *dconf,
+                                    const char *word);
+const char *authgate_set_jwt_audience(cmd_parms *cmd, void *dconf,
+                                      const char *word);
+const char *authgate_set_jwt_leeway(cmd_parms *cmd, void *dconf,
+                                    const char *arg);
+const char *authgate_set_jwt_require_claims(cmd_parms *cmd, void *dconf,
+                                            const char *word);
+const char *authgate_set_jwt_max_size(cmd_parms *cmd, void *dconf,
+                                      const char *arg);
+const char *authgate_set_user_claim(cmd_parms *cmd, void *dconf,
+                                    const char *arg);
+const char *authgate_set_scope_claim(cmd_parms *cmd, void *dconf,
+                                     const char *arg);
+const char *authgate_set_bearer_query(cmd_parms *cmd, void *dconf, int on);
+const char *authgate_set_claim_env(cmd_parms *cmd, void *dconf,
+                                   const char *word);
+const char *authgate_set_token_cache(cmd_parms *cmd, void *dconf, int argc,
+                                     char *const argv[]);
+authgate_bearer_conf *authgate_bearer_merge(apr_pool_t *p,
+                                            authgate_bearer_conf *base,
+                                            authgate_bearer_conf *add);
+/* pre_config: the server-wide settings start from their defaults. */
+int authgate_bearer_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                               apr_pool_t *ptemp);
+/* child_init: the process's verified-token cache. */
+void authgate_bearer_child_init(apr_pool_t *pchild, server_rec *s);
+/* fixups: a request that authz granted does not carry the pending
+ * insufficient_scope challenge. */
+int authgate_bearer_fixups(request_rec *r);
+/* The insufficient_scope challenge of a refused Bearer request, naming
+ * the refused scopes SCOPES (NULL: none named). */
+void authgate_bearer_refused(request_rec *r, const char *scopes);
+
+/* mod_authgate_reload.c: files re-read when they change, and
+ * AuthGateRevocationFile. */
+struct ag_reloader;
+/* The current parse of RL's file for R (released with r->pool); a reload
+ * is logged at info, a failed one as a warning naming WHAT. */
+void *authgate_reload_acquire(request_rec *r, struct ag_reloader *rl,
+                              const char *what);
+const char *authgate_set_revocation_file(cmd_parms *cmd, void *dconf,
+                                         const char *path);
+/* 1 when ID (a JWT jti or an API key id) is listed in the location's
+ * AuthGateRevocationFile. */
+int authgate_revoked(request_rec *r, const authgate_dir_conf *conf,
+                     const char *id);
+
+/* mod_authgate_schemecheck.c: at start, every section where a scheme is
+ * enabled has what the scheme needs (authgate_scheme.check). */
+int authgate_check_schemes(apr_pool_t *ptemp, server_rec *s);
 
 /* mod_authgate_authn_list.c: appends the authn provider NAME to *LIST,
  * checking that it can check passwords (or, with REALM_HASH, supply

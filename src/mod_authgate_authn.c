@@ -83,10 +83,11 @@ static void log_denial(request_rec *r, ag_scheme_id scheme,
                    ag_reason_name(res->reason));
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "AG00001: denied reason=%s scheme=%s client=%s user=%s "
-                  "key_id=%s",
+                  "key_id=%s%s%s",
                   ag_reason_name(res->reason), ag_scheme_lname(scheme),
                   r->useragent_ip, res->user ? res->user : "-",
-                  res->key_id ? res->key_id : "-");
+                  res->key_id ? res->key_id : "-",
+                  res->issuer ? " iss=" : "", res->issuer ? res->issuer : "");
 }
 
 static int deny(request_rec *r, const authgate_dir_conf *conf,
@@ -151,6 +152,8 @@ static void grant(request_rec *r, ag_scheme_id scheme,
 
     st->scheme = scheme;
     st->scope = res->scope;
+    st->claims_json = res->claims_json;
+    st->claims = res->claims;
     ap_set_module_config(r->request_config, &authgate_module, st);
     r->user = apr_pstrdup(r->pool, res->user);
     r->ap_auth_type = (char *)ag_scheme_name(scheme);

@@ -11,6 +11,9 @@ static const ag_tool_command commands[] = {
     {"apikey", "make, list and revoke API keys", authgate_apikey_run},
     {"digest", "store a user's Digest hashes (every algorithm) in a "
                "user file", authgate_digest_run},
+    {"jwt", "sign a JWT, or say why the module would refuse one",
+     ag_tool_jwt},
+    {"jwks", "write a JWKS document for public keys", ag_tool_jwks},
     {NULL, NULL, NULL}
 };
 

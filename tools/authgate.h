@@ -18,6 +18,10 @@ typedef struct {
     int (*run)(int argc, const char *const *argv, apr_pool_t *p);
 } ag_tool_command;
 
+/* authgate_jwt.c: `authgate jwt sign|verify`, `authgate jwks`. */
+int ag_tool_jwt(int argc, const char *const *argv, apr_pool_t *p);
+int ag_tool_jwks(int argc, const char *const *argv, apr_pool_t *p);
+
 /* Prints "authgate: MESSAGE" to standard error and returns CODE. */
 int ag_tool_fail(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -1,0 +1,842 @@
+/* The Bearer scheme (RFC 6750) with JWTs: where the tokens come from
+ * (Authorization, and ?access_token= where AuthGateBearerQuery allows),
+ * the keys and policy of a location, the verified-token cache, and the
+ * answers RFC 6750 §3 asks for.  The checks themselves are the pure core's
+ * (ag_jwt.c); this file only feeds them. */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include <apr_strings.h>
+
+#include <http_core.h>
+
+#include "ag_challenge.h"
+#include "ag_claims.h"
+#include "ag_file.h"
+#include "ag_json.h"
+#include "ag_jwk.h"
+#include "ag_jwt.h"
+#include "ag_token_cache.h"
+#include "mod_authgate.h"
+
+/* r->notes between the scheme's functions. */
+#define NOTE_ERROR "authgate-bearer-error"
+#define NOTE_DESCRIPTION "authgate-bearer-description"
+#define NOTE_FROM_QUERY "authgate-bearer-from-query"
+#define NOTE_PENDING "authgate-bearer-pending"
+#define NOTE_SCOPES "authgate-bearer-refused-scopes"
+
+#define QUERY_PARAM "access_token"
+/* Largest secret file read. */
+#define SECRET_FILE_MAX 4096
+/* Bounds of AuthGateJWTLeeway (seconds). */
+#define MAX_LEEWAY 86400
+
+/* A source of keys: a file re-read when it changes, or a fixed set. */
+typedef struct {
+    ag_reloader *rl;
+    const ag_keyset *fixed;
+    const char *what;           /* the directive and file, for the log */
+} key_source;
+
+struct authgate_bearer_conf {
+    apr_uint64_t id;               /* what the cache calls this policy */
+    apr_array_header_t *keys;      /* of key_source; NULL: not set here */
+    unsigned algs;                 /* AuthGateJWTAlgorithms; 0: not set */
+    apr_array_header_t *issuers;   /* of const char * */
+    apr_array_header_t *audiences;
+    apr_array_header_t *required;
+    apr_int64_t leeway;            /* -1: not set */
+    apr_int64_t max_size;          /* -1: not set */
+    const char *user_claim;
+    const char *scope_claim;
+    int query;                     /* AUTHGATE_UNSET, 0, 1 */
+    apr_array_header_t *claim_env; /* of const char * */
+};
+
+/* --- configuration ------------------------------------------------------ */
+
+/* Ids of the sections' Bearer configurations, in the order httpd reads
+ * them: the same in every process of one configuration generation. */
+static apr_uint64_t next_conf_id;
+
+static authgate_bearer_conf *bearer_of(cmd_parms *cmd, void *dconf)
+{
+    authgate_dir_conf *conf = dconf;
+
+    if (conf->bearer == NULL) {
+        authgate_bearer_conf *bc = apr_pcalloc(cmd->pool, sizeof(*bc));
+
+        bc->id = ++next_conf_id;
+        bc->leeway = -1;
+        bc->max_size = -1;
+        bc->query = AUTHGATE_UNSET;
+        conf->bearer = bc;
+    }
+    return conf->bearer;
+}
+
+/* splitmix64's finalizer: the id of a merge, from its two parts. */
+static apr_uint64_t mix_ids(apr_uint64_t a, apr_uint64_t b)
+{
+    apr_uint64_t z = a * 0x9e3779b97f4a7c15ULL ^ b;
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+#define PICK(field) (add->field != NULL ? add->field : base->field)
+
+/* A directive set in the inner section wins, keys and lists included (an
+ * inner AuthGateJWTKeyFile replaces the outer keys, it does not add). */
+authgate_bearer_conf *authgate_bearer_merge(apr_pool_t *p,
+                                            authgate_bearer_conf *base,
+                                            authgate_bearer_conf *add)
+{
+    authgate_bearer_conf *bc;
+
+    if (base == NULL)
+        return add;
+    if (add == NULL)
+        return base;
+    bc = apr_palloc(p, sizeof(*bc));
+    bc->id = mix_ids(base->id, add->id);
+    bc->keys = PICK(keys);
+    bc->algs = add->algs != 0 ? add->algs : base->algs;
+    bc->issuers = PICK(issuers);
+    bc->audiences = PICK(audiences);
+    bc->required = PICK(required);
+    bc->leeway = add->leeway >= 0 ? add->leeway : base->leeway;
+    bc->max_size = add->max_size >= 0 ? add->max_size : base->max_size;
+    bc->user_claim = PICK(user_claim);
+    bc->scope_claim = PICK(scope_claim);
+    bc->query = add->query != AUTHGATE_UNSET ? add->query : base->query;
+    bc->claim_env = PICK(claim_env);
+    return bc;
+}
+
+/* kid=ID and issuer=ISS after a key directive's first argument. */
+static const char *parse_binding(cmd_parms *cmd, int argc,
+                                 char *const argv[], ag_jwk_binding **out)
+{
+    ag_jwk_binding *b = apr_pcalloc(cmd->pool, sizeof(*b));
+    int i;
+
+    for (i = 1; i < argc; i++) {
+        if (strncasecmp(argv[i], "kid=", 4) == 0 && argv[i][4] != '\0')
+            b->kid = apr_pstrdup(cmd->pool, argv[i] + 4);
+        else if (strncasecmp(argv[i], "issuer=", 7) == 0 &&
+                 argv[i][7] != '\0')
+            b->issuer = apr_pstrdup(cmd->pool, argv[i] + 7);
+        else
+            return apr_psprintf(cmd->pool, "%s: unknown option '%s' (kid=ID "
+                                "or issuer=ISS)", cmd->cmd->name, argv[i]);
+    }
+    *out = b;
+    return NULL;
+}
+
+static void log_warnings(cmd_parms *cmd, const char *what,
+                         const ag_keyset *ks)
+{
+    const apr_array_header_t *w = ag_keyset_warnings(ks);
+    int i;
+
+    for (i = 0; i < w->nelts; i++)
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
+                     "AG00303: %s: %s", what,
+                     APR_ARRAY_IDX(w, i, const char *));
+}
+
+/* A reloader for PATH, loaded now: a file that cannot be used is a
+ * configuration error. */
+static const char *add_file_source(cmd_parms *cmd, authgate_bearer_conf *bc,
+                                   const char *path, apr_size_t max,
+                                   ag_reload_parse_fn parse,
+                                   ag_jwk_binding *b)
+{
+    key_source *src;
+    ag_reload_gen *gen;
+    ag_reload_event ev;
+    const char *err = NULL;
+
+    path = ap_server_root_relative(cmd->pool, path);
+    if (path == NULL)
+        return apr_psprintf(cmd->pool, "%s: invalid path", cmd->cmd->name);
+    if (bc->keys == NULL)
+        bc->keys = apr_array_make(cmd->pool, 2, sizeof(key_source));
+    src = apr_array_push(bc->keys);
+    src->fixed = NULL;
+    src->what = apr_pstrcat(cmd->pool, cmd->cmd->name, " ", path, NULL);
+    if (ag_reloader_create(&src->rl, path, max, apr_time_from_sec(1), parse,
+                           b, &err, cmd->pool) != APR_SUCCESS) {
+        bc->keys->nelts--;
+        return apr_psprintf(cmd->pool, "%s: %s: %s", cmd->cmd->name, path,
+                            err);
+    }
+    gen = ag_reloader_acquire(src->rl, apr_time_now(), &ev, &err);
+    log_warnings(cmd, src->what, ag_reload_gen_data(gen));
+    ag_reload_release(src->rl, gen);
+    return NULL;
+}
+
+const char *authgate_set_jwt_key_file(cmd_parms *cmd, void *dconf, int argc,
+                                      char *const argv[])
+{
+    authgate_bearer_conf *bc = bearer_of(cmd, dconf);
+    ag_jwk_binding *b;
+    const char *err;
+
+    if (argc < 1)
+        return "AuthGateJWTKeyFile: name a PEM or JWKS file";
+    err = parse_binding(cmd, argc, argv, &b);
+    if (err != NULL)
+        return err;
+    return add_file_source(cmd, bc, argv[0], AG_JWK_MAX_FILE,
+                           ag_keyfile_parse, b);
+}
+
+const char *authgate_set_jwt_secret(cmd_parms *cmd, void *dconf, int argc,
+                                    char *const argv[])
+{
+    authgate_bearer_conf *bc = bearer_of(cmd, dconf);
+    const unsigned char *secret;
+    const char *path, *err;
+    apr_size_t len;
+    ag_jwk_binding *b;
+    ag_keyset *ks;
+    ag_jwk *key;
+    key_source *src;
+
+    if (argc < 1)
+        return "AuthGateJWTSecret: give file:/path or base64:...";
+    err = parse_binding(cmd, argc, argv, &b);
+    if (err != NULL)
+        return err;
+    if (ag_jwk_secret_spec(argv[0], &secret, &len, &path, &err, cmd->pool)
+        != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "AuthGateJWTSecret: %s", err);
+    if (path != NULL)
+        return add_file_source(cmd, bc, path, SECRET_FILE_MAX,
+                               ag_secretfile_parse, b);
+    if (ag_jwk_from_secret(secret, len, &key, &err, cmd->pool) !=
+        APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "AuthGateJWTSecret: %s", err);
+    key->kid = b->kid;
+    key->issuer = b->issuer;
+    ks = ag_keyset_make(cmd->pool);
+    ag_keyset_add(ks, key);
+    if (bc->keys == NULL)
+        bc->keys = apr_array_make(cmd->pool, 2, sizeof(key_source));
+    src = apr_array_push(bc->keys);
+    src->rl = NULL;
+    src->fixed = ks;
+    src->what = "AuthGateJWTSecret base64:";
+    return NULL;
+}
+
+const char *authgate_set_jwt_algorithms(cmd_parms *cmd, void *dconf,
+                                        const char *word)
+{
+    authgate_bearer_conf *bc = bearer_of(cmd, dconf);
+    const char *err;
+
+    if (ag_jwt_algs_add(word, &bc->algs, &err, cmd->pool) != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "AuthGateJWTAlgorithms: %s", err);
+    return NULL;
+}
+
+static void push_word(cmd_parms *cmd, apr_array_header_t **list,
+                      const char *word)
+{
+    if (*list == NULL)
+        *list = apr_array_make(cmd->pool, 2, sizeof(const char *));
+    APR_ARRAY_PUSH(*list, const char *) = apr_pstrdup(cmd->pool, word);
+}
+
+const char *authgate_set_jwt_issuer(cmd_parms *cmd, void *dconf,
+                                    const char *word)
+{
+    push_word(cmd, &bearer_of(cmd, dconf)->issuers, word);
+    return NULL;
+}
+
+const char *authgate_set_jwt_audience(cmd_parms *cmd, void *dconf,
+                                      const char *word)
+{
+    push_word(cmd, &bearer_of(cmd, dconf)->audiences, word);
+    return NULL;
+}
+
+const char *authgate_set_jwt_require_claims(cmd_parms *cmd, void *dconf,
+                                            const char *word)
+{
+    push_word(cmd, &bearer_of(cmd, dconf)->required, word);
+    return NULL;
+}
+
+const char *authgate_set_claim_env(cmd_parms *cmd, void *dconf,
+                                   const char *word)
+{
+    push_word(cmd, &bearer_of(cmd, dconf)->claim_env, word);
+    return NULL;
+}
+
+/* A whole number in [LO, HI] into *OUT. */
+static const char *parse_number(cmd_parms *cmd, const char *arg,
+                                apr_int64_t lo, apr_int64_t hi,
+                                apr_int64_t *out)
+{
+    char *end;
+    apr_int64_t v;
+
+    errno = 0;
+    v = apr_strtoi64(arg, &end, 10);
+    if (errno != 0 || end == arg || *end != '\0' || v < lo || v > hi)
+        return apr_psprintf(cmd->pool, "%s: '%s' is not a number from %"
+                            APR_INT64_T_FMT " to %" APR_INT64_T_FMT,
+                            cmd->cmd->name, arg, lo, hi);
+    *out = v;
+    return NULL;
+}
+
+const char *authgate_set_jwt_leeway(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    return parse_number(cmd, arg, 0, MAX_LEEWAY,
+                        &bearer_of(cmd, dconf)->leeway);
+}
+
+const char *authgate_set_jwt_max_size(cmd_parms *cmd, void *dconf,
+                                      const char *arg)
+{
+    /* a longer Authorization header is malformed before it gets here */
+    return parse_number(cmd, arg, 16, AG_HEADER_MAX_LEN,
+                        &bearer_of(cmd, dconf)->max_size);
+}
+
+const char *authgate_set_user_claim(cmd_parms *cmd, void *dconf,
+                                    const char *arg)
+{
+    bearer_of(cmd, dconf)->user_claim = apr_pstrdup(cmd->pool, arg);
+    return NULL;
+}
+
+const char *authgate_set_scope_claim(cmd_parms *cmd, void *dconf,
+                                     const char *arg)
+{
+    bearer_of(cmd, dconf)->scope_claim = apr_pstrdup(cmd->pool, arg);
+    return NULL;
+}
+
+const char *authgate_set_bearer_query(cmd_parms *cmd, void *dconf, int on)
+{
+    bearer_of(cmd, dconf)->query = on;
+    return NULL;
+}
+
+/* --- the verified-token cache (server-wide, one per process) ---------- */
+
+#define CACHE_DEFAULT_ENTRIES 10000
+#define CACHE_DEFAULT_SECONDS 300
+#define CACHE_MAX_ENTRIES 10000000
+
+static struct {
+    int enabled;
+    apr_int64_t entries;
+    apr_int64_t seconds;
+} cache_conf;
+
+/* This process's cache, or NULL when AuthGateTokenCache is off. */
+static ag_token_cache *token_cache;
+
+int authgate_bearer_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
+                               apr_pool_t *ptemp)
+{
+    cache_conf.enabled = 1;
+    cache_conf.entries = CACHE_DEFAULT_ENTRIES;
+    cache_conf.seconds = CACHE_DEFAULT_SECONDS;
+    token_cache = NULL;
+    next_conf_id = 0;
+    return OK;
+}
+
+const char *authgate_set_token_cache(cmd_parms *cmd, void *dconf, int argc,
+                                     char *const argv[])
+{
+    const char *err = ap_check_cmd_context(cmd, GLOBAL_ONLY);
+
+    if (err != NULL)            /* the cache serves the whole server */
+        return err;
+    if (argc == 1 && strcasecmp(argv[0], "off") == 0) {
+        cache_conf.enabled = 0;
+        return NULL;
+    }
+    if (argc < 1 || argc > 2)
+        return "AuthGateTokenCache: off, or entries [seconds]";
+    cache_conf.enabled = 1;
+    err = parse_number(cmd, argv[0], 1, CACHE_MAX_ENTRIES,
+                       &cache_conf.entries);
+    if (err == NULL && argc == 2)
+        err = parse_number(cmd, argv[1], 1, MAX_LEEWAY, &cache_conf.seconds);
+    return err;
+}
+
+void authgate_bearer_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    if (!cache_conf.enabled)
+        return;
+    if (ag_token_cache_create(&token_cache, (unsigned)cache_conf.entries,
+                              apr_time_from_sec(cache_conf.seconds), pchild)
+        != APR_SUCCESS) {
+        token_cache = NULL;
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                     "AG00305: cannot make the verified-token cache; every "
+                     "token is verified");
+    }
+}
+
+/* --- answers ------------------------------------------------------------ */
+
+/* RFC 6750 §3.1 invalid_token, with what failed. */
+static void invalid_token(request_rec *r, authgate_result *res,
+                          ag_reason reason, const char *description)
+{
+    res->reason = reason;
+    res->status = HTTP_UNAUTHORIZED;
+    apr_table_setn(r->notes, NOTE_ERROR, "invalid_token");
+    apr_table_setn(r->notes, NOTE_DESCRIPTION,
+                   ag_jwt_description(description, r->pool));
+}
+
+/* RFC 6750 §3.1 invalid_request: 400. */
+static void invalid_request(request_rec *r, authgate_result *res,
+                            const char *description)
+{
+    res->reason = AG_R_MALFORMED;
+    res->status = HTTP_BAD_REQUEST;
+    apr_table_setn(r->notes, NOTE_ERROR, "invalid_request");
+    apr_table_setn(r->notes, NOTE_DESCRIPTION, description);
+}
+
+static const char *insufficient_scope_challenge(request_rec *r,
+                                                const char *scopes)
+{
+    ag_challenge *c = ag_challenge_make("Bearer", r->pool);
+
+    ag_challenge_add_quoted(c, "realm", authgate_realm(r));
+    ag_challenge_add_quoted(c, "error", "insufficient_scope");
+    if (scopes != NULL)
+        ag_challenge_add_quoted(c, "scope", scopes);
+    return ag_challenge_render(c, r->pool);
+}
+
+static int bearer_authenticated(request_rec *r)
+{
+    const authgate_request_state *st = authgate_request_get(r);
+
+    return r->user != NULL && st != NULL && st->scheme == AG_SCHEME_BEARER;
+}
+
+void authgate_bearer_refused(request_rec *r, const char *scopes)
+{
+    const char *sofar;
+
+    if (scopes != NULL) {
+        sofar = apr_table_get(r->notes, NOTE_SCOPES);
+        apr_table_setn(r->notes, NOTE_SCOPES,
+                       sofar ? apr_pstrcat(r->pool, sofar, " ", scopes, NULL)
+                             : apr_pstrdup(r->pool, scopes));
+    }
+    if (apr_table_get(r->notes, NOTE_PENDING) == NULL)
+        return;
+    /* the 403 to come, should authz refuse in the end */
+    apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                   insufficient_scope_challenge(
+                       r, apr_table_get(r->notes, NOTE_SCOPES)));
+}
+
+int authgate_bearer_fixups(request_rec *r)
+{
+    if (authgate_request_get(r) == NULL)
+        return DECLINED;
+    /* authz granted: what a refused Require line noted does not apply */
+    apr_table_unset(r->subprocess_env, "AUTHGATE_ERROR");
+    if (apr_table_get(r->notes, NOTE_PENDING) != NULL) {
+        apr_table_unset(r->err_headers_out, "WWW-Authenticate");
+        apr_table_unset(r->notes, NOTE_PENDING);
+    }
+    return DECLINED;
+}
+
+static void bearer_challenge(request_rec *r, const authgate_dir_conf *conf,
+                             ag_reason reason, apr_array_header_t *out)
+{
+    const char *error = apr_table_get(r->notes, NOTE_ERROR);
+    const char *desc = apr_table_get(r->notes, NOTE_DESCRIPTION);
+    ag_challenge *c;
+
+    if (bearer_authenticated(r)) {
+        /* mod_authz_core refused with 401 (AuthzSendForbiddenOnFailure
+         * Off): the pending challenge becomes this one */
+        apr_table_unset(r->err_headers_out, "WWW-Authenticate");
+        apr_table_unset(r->notes, NOTE_PENDING);
+        APR_ARRAY_PUSH(out, const char *) = insufficient_scope_challenge(
+            r, apr_table_get(r->notes, NOTE_SCOPES));
+        return;
+    }
+    c = ag_challenge_make("Bearer", r->pool);
+    ag_challenge_add_quoted(c, "realm", authgate_realm(r));
+    if (error == NULL && reason == AG_R_MALFORMED) {
+        error = "invalid_request";
+        desc = NULL;
+    }
+    if (error != NULL) {
+        ag_challenge_add_quoted(c, "error", error);
+        if (desc != NULL)
+            ag_challenge_add_quoted(c, "error_description", desc);
+    }
+    APR_ARRAY_PUSH(out, const char *) = ag_challenge_render(c, r->pool);
+}
+
+/* --- the query parameter (RFC 6750 §2.3) ------------------------------- */
+
+/* Rewrites every access_token=VALUE in S (after '?' or '&') to
+ * access_token=-, so that no log line and no backend sees the token. */
+static char *scrub(const char *s, apr_pool_t *p)
+{
+    apr_size_t plen = sizeof(QUERY_PARAM "=") - 1;
+    char *out, *o;
+    const char *in;
+
+    if (s == NULL || strstr(s, QUERY_PARAM "=") == NULL)
+        return (char *)s;
+    out = o = apr_palloc(p, strlen(s) + 1);
+    for (in = s; *in;) {
+        if ((in == s || in[-1] == '?' || in[-1] == '&') &&
+            strncmp(in, QUERY_PARAM "=", plen) == 0) {
+            memcpy(o, in, plen);
+            o += plen;
+            *o++ = '-';
+            in += plen;
+            while (*in && *in != '&' && *in != ' ' && *in != '#')
+                in++;
+            continue;
+        }
+        *o++ = *in++;
+    }
+    *o = '\0';
+    return out;
+}
+
+static void scrub_request(request_rec *r)
+{
+    r->the_request = scrub(r->the_request, r->pool);
+    r->unparsed_uri = scrub(r->unparsed_uri, r->pool);
+    r->args = scrub(r->args, r->pool);
+    r->parsed_uri.query = scrub(r->parsed_uri.query, r->pool);
+}
+
+/* The access_token of the query into *TOKEN: APR_NOTFOUND when there is
+ * none, APR_EINVAL when there are two or it is empty. */
+static apr_status_t query_token(request_rec *r, const char **token)
+{
+    const char *args = r->args, *found = NULL;
+    apr_size_t plen = sizeof(QUERY_PARAM "=") - 1;
+
+    while (args != NULL && *args) {
+        const char *amp = ap_strchr_c(args, '&');
+        apr_size_t n = amp ? (apr_size_t)(amp - args) : strlen(args);
+
+        if (n >= plen && strncmp(args, QUERY_PARAM "=", plen) == 0) {
+            if (found != NULL)
+                return APR_EINVAL;
+            found = apr_pstrmemdup(r->pool, args + plen, n - plen);
+        }
+        args = amp ? amp + 1 : NULL;
+    }
+    if (found == NULL)
+        return APR_NOTFOUND;
+    *token = apr_pstrdup(r->pool, found);
+    if (ap_unescape_urlencoded((char *)*token) != OK || **token == '\0')
+        return APR_EINVAL;
+    return APR_SUCCESS;
+}
+
+static int query_enabled(const authgate_dir_conf *conf)
+{
+    return conf->bearer != NULL && conf->bearer->query == 1;
+}
+
+static apr_status_t bearer_find_other(request_rec *r,
+                                      const authgate_dir_conf *conf,
+                                      ag_credentials **out)
+{
+    ag_credentials *cred;
+    const char *token;
+    apr_status_t rv;
+
+    if (!query_enabled(conf))
+        return APR_SUCCESS;
+    rv = query_token(r, &token);
+    if (rv == APR_NOTFOUND)
+        return APR_SUCCESS;
+    scrub_request(r);
+    if (rv != APR_SUCCESS) {
+        apr_table_setn(r->notes, NOTE_ERROR, "invalid_request");
+        apr_table_setn(r->notes, NOTE_DESCRIPTION,
+                       "access_token given twice or empty");
+        return rv;
+    }
+    cred = apr_pcalloc(r->pool, sizeof(*cred));
+    cred->scheme = "Bearer";
+    cred->token68 = token;
+    cred->params = apr_array_make(r->pool, 0, sizeof(ag_auth_param));
+    apr_table_setn(r->notes, NOTE_FROM_QUERY, "1");
+    *out = cred;
+    return APR_SUCCESS;
+}
+
+/* --- verification ------------------------------------------------------- */
+
+static void fill_policy(const authgate_bearer_conf *bc, ag_jwt_policy *pol)
+{
+    ag_jwt_policy_init(pol);
+    pol->algs = bc->algs;
+    pol->issuers = bc->issuers;
+    pol->audiences = bc->audiences;
+    pol->required = bc->required;
+    if (bc->leeway >= 0)
+        pol->leeway = bc->leeway;
+    if (bc->max_size >= 0)
+        pol->max_size = (apr_size_t)bc->max_size;
+    pol->user_claim = bc->user_claim;
+    pol->scope_claim = bc->scope_claim;
+}
+
+/* The keysets in use for R, one per source (file generations are held
+ * until the request ends). */
+static const ag_keyset **keysets(request_rec *r,
+                                 const authgate_bearer_conf *bc)
+{
+    const ag_keyset **sets = apr_palloc(r->pool, bc->keys->nelts *
+                                                     sizeof(*sets));
+    int i;
+
+    for (i = 0; i < bc->keys->nelts; i++) {
+        const key_source *src = &APR_ARRAY_IDX(bc->keys, i, key_source);
+
+        sets[i] = src->rl ? authgate_reload_acquire(r, src->rl, src->what)
+                          : src->fixed;
+    }
+    return sets;
+}
+
+static int keyset_in_use(apr_uint64_t serial, const ag_keyset **sets, int n)
+{
+    int i;
+
+    for (i = 0; i < n; i++)
+        if (ag_keyset_serial(sets[i]) == serial)
+            return 1;
+    return 0;
+}
+
+/* AuthGateClaimEnv: AUTHGATE_CLAIM_<NAME> for each claim present. */
+static void export_claims(request_rec *r, const authgate_bearer_conf *bc,
+                          const cJSON *claims)
+{
+    int i;
+
+    if (bc->claim_env == NULL || claims == NULL)
+        return;
+    for (i = 0; i < bc->claim_env->nelts; i++) {
+        const char *name = APR_ARRAY_IDX(bc->claim_env, i, const char *);
+        const cJSON *item = ag_claim_find(claims, name);
+        const char *value = item ? ag_claim_env_value(item, r->pool) : NULL;
+
+        if (value != NULL)
+            apr_table_setn(r->subprocess_env,
+                           ag_claim_env_name(name, r->pool), value);
+    }
+}
+
+/* A verification found in the cache: what it said, and the claims of the
+ * token, which are the token's own. */
+static int from_cache(request_rec *r, const authgate_bearer_conf *bc,
+                      const char *token, apr_size_t len,
+                      const unsigned char *key, const ag_keyset **sets,
+                      int n, authgate_result *res, const char **jti)
+{
+    ag_token_entry e;
+    const char *json;
+    apr_size_t jlen;
+
+    if (!ag_token_cache_get(token_cache, key, bc->id, apr_time_now(), &e,
+                            r->pool))
+        return 0;
+    if (!keyset_in_use(e.keyset_serial, sets, n) ||
+        ag_jwt_payload(token, len, &json, &jlen, r->pool) != APR_SUCCESS) {
+        /* the key that vouched has been replaced: verify again */
+        ag_token_cache_drop(token_cache, key);
+        return 0;
+    }
+    res->user = e.user;
+    res->scope = e.scope;
+    res->key_id = e.kid;
+    res->claims_json = json;
+    *jti = e.jti;
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                  "AG00306: token found in the verified-token cache");
+    return 1;
+}
+
+static void verify_token(request_rec *r, const authgate_dir_conf *conf,
+                         const authgate_bearer_conf *bc, const char *token,
+                         authgate_result *res)
+{
+    apr_size_t len = strlen(token);
+    unsigned char key[AG_TOKEN_CACHE_KEY_LEN];
+    const ag_keyset **sets;
+    const char *jti = NULL;
+    ag_jwt_policy pol;
+    ag_jwt_result jr;
+    ag_reason reason;
+    int n = bc->keys->nelts;
+
+    fill_policy(bc, &pol);
+    if (len > pol.max_size) {   /* before hashing or parsing anything */
+        invalid_token(r, res, AG_R_MALFORMED, "token too large");
+        return;
+    }
+    sets = keysets(r, bc);
+    if (token_cache != NULL)
+        ag_token_cache_key(token, len, key);
+    if (token_cache == NULL ||
+        !from_cache(r, bc, token, len, key, sets, n, res, &jti)) {
+        reason = ag_jwt_verify(token, len, &pol, sets, n, apr_time_now(), &jr,
+                               r->pool);
+        if (reason != AG_OK) {
+            res->key_id = jr.log_kid;
+            res->issuer = jr.log_iss;
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                          "AG00300: token refused: %s", jr.detail);
+            invalid_token(r, res, reason, jr.detail);
+            return;
+        }
+        res->user = jr.user;
+        res->scope = jr.scope;
+        res->key_id = jr.kid;
+        res->claims = jr.claims;
+        res->claims_json = apr_pstrmemdup(r->pool, jr.payload_json,
+                                          jr.payload_len);
+        jti = jr.jti;
+        if (token_cache != NULL) {
+            ag_token_entry e = {jr.user, jr.scope, jr.kid, jr.jti,
+                                jr.expires, ag_keyset_serial(jr.keyset),
+                                bc->id};
+
+            ag_token_cache_put(token_cache, key, &e, apr_time_now());
+        }
+    }
+    if (jti != NULL && authgate_revoked(r, conf, jti)) {
+        res->key_id = res->key_id ? ag_jwt_log_safe(res->key_id, r->pool)
+                                  : NULL;
+        res->user = ag_jwt_log_safe(res->user, r->pool);
+        invalid_token(r, res, AG_R_REVOKED, "token revoked");
+        return;
+    }
+    if (bc->claim_env != NULL && res->claims == NULL &&
+        res->claims_json != NULL) {
+        cJSON *parsed;
+
+        if (ag_json_parse_object(res->claims_json, strlen(res->claims_json),
+                                 &parsed, r->pool) == APR_SUCCESS)
+            res->claims = parsed;
+    }
+    export_claims(r, bc, res->claims);
+    res->reason = AG_OK;
+}
+
+static void bearer_authenticate(request_rec *r, const authgate_dir_conf *conf,
+                                const ag_credentials *cred,
+                                authgate_result *res)
+{
+    const authgate_bearer_conf *bc = conf->bearer;
+    const char *token;
+
+    if (cred->token68 == NULL) {
+        invalid_request(r, res, "credentials are not a token");
+        return;
+    }
+    if (apr_table_get(r->notes, NOTE_FROM_QUERY) == NULL &&
+        query_enabled(conf) && query_token(r, &token) != APR_NOTFOUND) {
+        scrub_request(r);
+        invalid_request(r, res, "token in both header and query");
+        return;
+    }
+    if (bc == NULL || bc->keys == NULL || bc->keys->nelts == 0) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "AG00304: Bearer is enabled here but no "
+                      "AuthGateJWTKeyFile or AuthGateJWTSecret applies");
+        res->reason = AG_R_BACKEND_UNAVAILABLE;
+        res->status = HTTP_INTERNAL_SERVER_ERROR;
+        return;
+    }
+    verify_token(r, conf, bc, cred->token68, res);
+    if (res->reason == AG_OK && !r->proxyreq) {
+        /* the challenge of a 403, should Require refuse; the fixups hook
+         * takes it away again when authz grants */
+        apr_table_setn(r->notes, NOTE_PENDING, "1");
+        apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                       insufficient_scope_challenge(r, NULL));
+    }
+}
+
+/* --- start-up check ------------------------------------------------------ */
+
+static const char *bearer_check(const authgate_dir_conf *conf, apr_pool_t *p)
+{
+    const authgate_bearer_conf *bc = conf->bearer;
+    unsigned algs = 0;
+    int i;
+
+    if (bc == NULL || bc->keys == NULL || bc->keys->nelts == 0)
+        return "Bearer is enabled (AuthGateSchemes, whose default is "
+               "Bearer) but no AuthGateJWTKeyFile or AuthGateJWTSecret "
+               "applies";
+    if (bc->algs == 0)
+        return NULL;
+    for (i = 0; i < bc->keys->nelts; i++) {
+        const key_source *src = &APR_ARRAY_IDX(bc->keys, i, key_source);
+        ag_reload_event ev;
+        const char *err;
+
+        if (src->fixed != NULL) {
+            algs |= ag_keyset_algs(src->fixed);
+        }
+        else {
+            ag_reload_gen *gen = ag_reloader_acquire(src->rl, apr_time_now(),
+                                                     &ev, &err);
+
+            algs |= ag_keyset_algs(ag_reload_gen_data(gen));
+            ag_reload_release(src->rl, gen);
+        }
+    }
+    if ((bc->algs & algs) == 0)
+        return apr_psprintf(p, "AuthGateJWTAlgorithms %s allows none of "
+                            "the algorithms of the keys (%s)",
+                            ag_jwt_algs_names(bc->algs, p),
+                            ag_jwt_algs_names(algs, p));
+    return NULL;
+}
+
+const authgate_scheme authgate_scheme_bearer = {
+    AG_SCHEME_BEARER,
+    bearer_authenticate,
+    bearer_challenge,
+    bearer_find_other,
+    bearer_check,
+};

@@ -1,0 +1,105 @@
+/* At start (and in `apachectl configtest`): every section that uses
+ * AuthType AuthGate has, for each scheme it enables, something to check
+ * the credentials against (authgate_scheme.check), else the start stops
+ * naming the section.
+ *
+ * A section's configuration is merged the way a request for the section's
+ * own path would see it: the server's defaults, then every section of the
+ * same kind (<Location> or <Directory>) before it whose path is a prefix
+ * of its own.  Regex sections stand alone. */
+#include <string.h>
+
+#include <apr_optional.h>
+
+#include "mod_authgate.h"
+
+/* 1 when the section path PARENT applies to the path CHILD. */
+static int path_contains(const char *parent, const char *child)
+{
+    apr_size_t n = strlen(parent);
+
+    if (strncmp(parent, child, n) != 0)
+        return 0;
+    return n == 0 || parent[n - 1] == '/' || child[n] == '\0' ||
+           child[n] == '/';
+}
+
+static ap_conf_vector_t *merged_section(apr_pool_t *p, server_rec *s,
+                                        apr_array_header_t *sections, int i)
+{
+    ap_conf_vector_t **secs = (ap_conf_vector_t **)sections->elts;
+    core_dir_config *own = ap_get_core_module_config(secs[i]);
+    ap_conf_vector_t *merged = s->lookup_defaults;
+    int j;
+
+    if (own->r != NULL || own->d == NULL)
+        return ap_merge_per_dir_configs(p, merged, secs[i]);
+    for (j = 0; j <= i; j++) {
+        core_dir_config *other = ap_get_core_module_config(secs[j]);
+
+        if (other->r == NULL && other->d != NULL &&
+            path_contains(other->d, own->d))
+            merged = ap_merge_per_dir_configs(p, merged, secs[j]);
+    }
+    return merged;
+}
+
+static int check_sections(apr_pool_t *p, server_rec *s,
+                          apr_array_header_t *sections, const char *kind,
+                          APR_OPTIONAL_FN_TYPE(authn_ap_auth_type) *auth_type)
+{
+    int i, k;
+
+    for (i = 0; sections != NULL && i < sections->nelts; i++) {
+        ap_conf_vector_t *v = merged_section(p, s, sections, i);
+        core_dir_config *own = ap_get_core_module_config(
+            ((ap_conf_vector_t **)sections->elts)[i]);
+        const authgate_dir_conf *conf = ap_get_module_config(v,
+                                                             &authgate_module);
+        const apr_array_header_t *schemes;
+        request_rec fake;
+        const char *type;
+
+        memset(&fake, 0, sizeof(fake));
+        fake.pool = p;
+        fake.server = s;
+        fake.per_dir_config = v;
+        type = auth_type(&fake);
+        if (type == NULL || strcasecmp(type, AUTHGATE_AUTH_TYPE) != 0)
+            continue;
+        schemes = authgate_effective_schemes(conf);
+        for (k = 0; k < schemes->nelts; k++) {
+            const authgate_scheme *sc =
+                authgate_schemes[APR_ARRAY_IDX(schemes, k, ag_scheme_id)];
+            const char *err = sc && sc->check ? sc->check(conf, p) : NULL;
+
+            if (err != NULL) {
+                ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                             "AG00320: <%s %s%s>: %s", kind,
+                             own->r ? "~ " : "", own->d ? own->d : "", err);
+                return HTTP_INTERNAL_SERVER_ERROR;
+            }
+        }
+    }
+    return OK;
+}
+
+int authgate_check_schemes(apr_pool_t *ptemp, server_rec *s)
+{
+    APR_OPTIONAL_FN_TYPE(authn_ap_auth_type) *auth_type =
+        APR_RETRIEVE_OPTIONAL_FN(authn_ap_auth_type);
+    int rv = OK;
+
+    if (auth_type == NULL)      /* no mod_authn_core: no AuthType at all */
+        return OK;
+    for (; s != NULL && rv == OK; s = s->next) {
+        core_server_config *sconf =
+            ap_get_core_module_config(s->module_config);
+
+        rv = check_sections(ptemp, s, sconf->sec_url, "Location", auth_type);
+        if (rv == OK)
+            rv = check_sections(ptemp, s, sconf->sec_dir, "Directory",
+                                auth_type);
+    }
+    return rv;
+}

@@ -1,0 +1,408 @@
+/* authgate jwt sign | verify, authgate jwks: tokens and key sets for
+ * tests, demos and for asking why the module refuses a token.  `verify`
+ * runs the module's own checks (ag_jwt_verify) and prints the same reason
+ * codes. */
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <apr_file_io.h>
+#include <apr_strings.h>
+
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+
+#include "ag_file.h"
+#include "ag_jwk.h"
+#include "ag_jwt.h"
+#include "ag_jwt_sign.h"
+#include "authgate.h"
+
+/* Largest token, claims or key read from a file or standard input. */
+#define INPUT_MAX (1024 * 1024)
+
+static const char sign_usage[] =
+    "usage: authgate jwt sign --key FILE --alg ALG [--kid ID] "
+    "[--header JSON] CLAIMS_JSON\n"
+    "  signs CLAIMS_JSON (a JSON object, or - for standard input) and\n"
+    "  prints the token.  FILE is a PEM private key for RS*, PS*, ES* and\n"
+    "  EdDSA; for HS* it is file:/path, base64:... or a path, as\n"
+    "  AuthGateJWTSecret takes it.  --header adds header members (alg and\n"
+    "  typ are the signer's).\n";
+
+static const char verify_usage[] =
+    "usage: authgate jwt verify --key FILE [--key FILE...] [--alg ALG...]\n"
+    "       [--iss ISS...] [--aud AUD...] [--leeway SECONDS]\n"
+    "       [--require CLAIM...] [--user-claim CLAIM] [--max-size BYTES]\n"
+    "       TOKEN\n"
+    "  checks TOKEN (or - for standard input) as the module would with\n"
+    "  these directives and prints 'ok' and the identity, or 'refused' and\n"
+    "  the reason code.  FILE is a PEM public key or JWKS file, or an HMAC\n"
+    "  secret as file:/path or base64:...  Exit 0 accepted, 1 refused,\n"
+    "  2 usage or input error.\n";
+
+static const char jwks_usage[] =
+    "usage: authgate jwks [--kid ID] PEMFILE [[--kid ID] PEMFILE...]\n"
+    "  prints a JWKS document for the public keys (or the public halves of\n"
+    "  the private keys) in the PEM files; a key without --kid is named by\n"
+    "  its RFC 7638 thumbprint.\n";
+
+/* TEXT, or standard input when TEXT is "-" (one trailing newline off). */
+static const char *arg_or_stdin(const char *text, apr_pool_t *p)
+{
+    apr_file_t *in;
+    char *buf;
+    apr_size_t len = INPUT_MAX, got = 0;
+
+    if (strcmp(text, "-") != 0)
+        return text;
+    if (apr_file_open_stdin(&in, p) != APR_SUCCESS)
+        return NULL;
+    buf = apr_palloc(p, INPUT_MAX + 1);
+    while (got < len) {
+        apr_size_t n = len - got;
+
+        if (apr_file_read(in, buf + got, &n) != APR_SUCCESS || n == 0)
+            break;
+        got += n;
+    }
+    while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
+        got--;
+    buf[got] = '\0';
+    return buf;
+}
+
+static apr_status_t read_file(const char *path, const char **data,
+                              apr_size_t *len, apr_pool_t *p)
+{
+    char *d;
+
+    if (ag_file_read(path, INPUT_MAX, &d, len, NULL, p) != APR_SUCCESS)
+        return APR_EINVAL;
+    *data = d;
+    return APR_SUCCESS;
+}
+
+/* --- sign --------------------------------------------------------------- */
+
+/* The HMAC secret named by SPEC (file:, base64:, or a plain path). */
+static int load_secret(const char *spec, const unsigned char **key,
+                       apr_size_t *len, apr_pool_t *p)
+{
+    const char *path, *err = NULL, *data;
+
+    if (ag_jwk_secret_spec(spec, key, len, &path, &err, p) != APR_SUCCESS) {
+        path = spec;            /* a plain path */
+        *key = NULL;
+    }
+    if (*key != NULL)
+        return AG_EXIT_OK;
+    if (read_file(path, &data, len, p) != APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", path);
+    if (*len > 0 && data[*len - 1] == '\n')
+        (*len)--;
+    if (*len > 0 && data[*len - 1] == '\r')
+        (*len)--;
+    *key = (const unsigned char *)data;
+    return AG_EXIT_OK;
+}
+
+static int jwt_sign(int argc, const char *const *argv, apr_pool_t *p)
+{
+    const char *keyfile = NULL, *alg_name = NULL, *kid = NULL;
+    const char *header = NULL, *claims = NULL, *token, *err = NULL;
+    const unsigned char *key;
+    apr_size_t len;
+    ag_jwt_alg alg;
+    int i, rc;
+
+    for (i = 0; i < argc; i++) {
+        if (ag_tool_is_help(argv[i])) {
+            fputs(sign_usage, stdout);
+            return AG_EXIT_OK;
+        }
+        if (i + 1 < argc && strcmp(argv[i], "--key") == 0)
+            keyfile = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--alg") == 0)
+            alg_name = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--kid") == 0)
+            kid = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--header") == 0)
+            header = argv[++i];
+        else if (claims == NULL && (argv[i][0] != '-' ||
+                                    strcmp(argv[i], "-") == 0))
+            claims = argv[i];
+        else
+            break;
+    }
+    if (i < argc || keyfile == NULL || alg_name == NULL || claims == NULL) {
+        fputs(sign_usage, stderr);
+        return AG_EXIT_USAGE;
+    }
+    alg = ag_jwt_alg_lookup(alg_name);
+    if (alg == AG_JWT_ALG__COUNT)
+        return ag_tool_fail(AG_EXIT_USAGE, "unknown algorithm '%s' (one of "
+                            "%s)", alg_name,
+                            ag_jwt_algs_names(AG_JWT_ALGS_ALL, p));
+    if (AG_JWT_ALG_BIT(alg) & AG_JWT_ALGS_HMAC) {
+        rc = load_secret(keyfile, &key, &len, p);
+        if (rc != AG_EXIT_OK)
+            return rc;
+    }
+    else {
+        const char *data;
+
+        if (read_file(keyfile, &data, &len, p) != APR_SUCCESS)
+            return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", keyfile);
+        key = (const unsigned char *)data;
+    }
+    claims = arg_or_stdin(claims, p);
+    if (claims == NULL)
+        return ag_tool_fail(AG_EXIT_USAGE, "cannot read standard input");
+    if (ag_jwt_sign(alg, key, len, kid, header, claims, &token, &err, p) !=
+        APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
+    printf("%s\n", token);
+    return AG_EXIT_OK;
+}
+
+/* --- verify ------------------------------------------------------------- */
+
+static apr_array_header_t *push(apr_array_header_t *list, const char *word,
+                                apr_pool_t *p)
+{
+    if (list == NULL)
+        list = apr_array_make(p, 2, sizeof(const char *));
+    APR_ARRAY_PUSH(list, const char *) = word;
+    return list;
+}
+
+/* A --key: a secret spec, or a PEM or JWKS file. */
+static int load_keyset(const char *spec, const ag_keyset **out,
+                       apr_pool_t *p)
+{
+    const char *err = NULL, *data;
+    const unsigned char *secret;
+    apr_size_t len;
+    void *ks = NULL;
+    ag_reload_parse_fn parse = ag_keyfile_parse;
+
+    if (strncmp(spec, "file:", 5) == 0 || strncmp(spec, "base64:", 7) == 0) {
+        const char *path;
+
+        if (ag_jwk_secret_spec(spec, &secret, &len, &path, &err, p) !=
+            APR_SUCCESS)
+            return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
+        if (path == NULL) {
+            ag_keyset *set = ag_keyset_make(p);
+            ag_jwk *key;
+
+            if (ag_jwk_from_secret(secret, len, &key, &err, p) !=
+                APR_SUCCESS)
+                return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
+            ag_keyset_add(set, key);
+            *out = set;
+            return AG_EXIT_OK;
+        }
+        spec = path;
+        parse = ag_secretfile_parse;
+    }
+    if (read_file(spec, &data, &len, p) != APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", spec);
+    if (parse(data, len, NULL, &ks, &err, p) != APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "%s: %s", spec, err);
+    *out = ks;
+    {
+        const apr_array_header_t *w = ag_keyset_warnings(ks);
+        int i;
+
+        for (i = 0; i < w->nelts; i++)
+            fprintf(stderr, "authgate: %s: %s\n", spec,
+                    APR_ARRAY_IDX(w, i, const char *));
+    }
+    return AG_EXIT_OK;
+}
+
+static int number_arg(const char *arg, apr_int64_t max, apr_int64_t *out)
+{
+    char *end;
+    apr_int64_t v = apr_strtoi64(arg, &end, 10);
+
+    if (end == arg || *end != '\0' || v < 0 || v > max)
+        return ag_tool_fail(AG_EXIT_USAGE, "'%s' is not a number from 0 "
+                            "to %" APR_INT64_T_FMT, arg, max);
+    *out = v;
+    return AG_EXIT_OK;
+}
+
+static int jwt_verify(int argc, const char *const *argv, apr_pool_t *p)
+{
+    apr_array_header_t *sets = apr_array_make(p, 2, sizeof(ag_keyset *));
+    const char *token = NULL, *err = NULL;
+    ag_jwt_policy pol;
+    ag_jwt_result res;
+    apr_int64_t n;
+    int i, rc;
+
+    ag_jwt_policy_init(&pol);
+    for (i = 0; i < argc; i++) {
+        const char *a = argv[i];
+
+        if (ag_tool_is_help(a)) {
+            fputs(verify_usage, stdout);
+            return AG_EXIT_OK;
+        }
+        if (i + 1 < argc && strcmp(a, "--key") == 0) {
+            const ag_keyset *ks = NULL;
+
+            rc = load_keyset(argv[++i], &ks, p);
+            if (rc != AG_EXIT_OK)
+                return rc;
+            APR_ARRAY_PUSH(sets, const ag_keyset *) = ks;
+        }
+        else if (i + 1 < argc && strcmp(a, "--alg") == 0) {
+            char *words = apr_pstrdup(p, argv[++i]), *last, *w;
+
+            for (w = apr_strtok(words, " ,", &last); w;
+                 w = apr_strtok(NULL, " ,", &last))
+                if (ag_jwt_algs_add(w, &pol.algs, &err, p) != APR_SUCCESS)
+                    return ag_tool_fail(AG_EXIT_USAGE, "--alg: %s", err);
+        }
+        else if (i + 1 < argc && strcmp(a, "--iss") == 0)
+            pol.issuers = push((apr_array_header_t *)pol.issuers, argv[++i],
+                               p);
+        else if (i + 1 < argc && strcmp(a, "--aud") == 0)
+            pol.audiences = push((apr_array_header_t *)pol.audiences,
+                                 argv[++i], p);
+        else if (i + 1 < argc && strcmp(a, "--require") == 0)
+            pol.required = push((apr_array_header_t *)pol.required,
+                                argv[++i], p);
+        else if (i + 1 < argc && strcmp(a, "--user-claim") == 0)
+            pol.user_claim = argv[++i];
+        else if (i + 1 < argc && strcmp(a, "--leeway") == 0) {
+            if ((rc = number_arg(argv[++i], 86400, &n)) != AG_EXIT_OK)
+                return rc;
+            pol.leeway = n;
+        }
+        else if (i + 1 < argc && strcmp(a, "--max-size") == 0) {
+            if ((rc = number_arg(argv[++i], INPUT_MAX, &n)) != AG_EXIT_OK)
+                return rc;
+            pol.max_size = (apr_size_t)n;
+        }
+        else if (token == NULL && (a[0] != '-' || strcmp(a, "-") == 0))
+            token = a;
+        else
+            break;
+    }
+    if (i < argc || sets->nelts == 0 || token == NULL) {
+        fputs(verify_usage, stderr);
+        return AG_EXIT_USAGE;
+    }
+    token = arg_or_stdin(token, p);
+    if (token == NULL)
+        return ag_tool_fail(AG_EXIT_USAGE, "cannot read standard input");
+    if (ag_jwt_verify(token, strlen(token), &pol,
+                      (const ag_keyset *const *)sets->elts, sets->nelts,
+                      apr_time_now(), &res, p) != AG_OK) {
+        printf("refused reason=%s (%s)%s%s%s%s\n", ag_reason_name(res.reason),
+               res.detail ? res.detail : "", res.log_kid ? " kid=" : "",
+               res.log_kid ? res.log_kid : "", res.log_iss ? " iss=" : "",
+               res.log_iss ? res.log_iss : "");
+        return AG_EXIT_REFUSED;
+    }
+    printf("ok user=%s alg=%s%s%s%s%s\n", ag_jwt_log_safe(res.user, p),
+           ag_jwt_alg_name(res.alg), res.kid ? " kid=" : "",
+           res.kid ? ag_jwt_log_safe(res.kid, p) : "",
+           res.scope ? " scope=" : "",
+           res.scope ? ag_jwt_log_safe(res.scope, p) : "");
+    return AG_EXIT_OK;
+}
+
+int ag_tool_jwt(int argc, const char *const *argv, apr_pool_t *p)
+{
+    if (argc >= 2 && strcmp(argv[1], "sign") == 0)
+        return jwt_sign(argc - 2, argv + 2, p);
+    if (argc >= 2 && strcmp(argv[1], "verify") == 0)
+        return jwt_verify(argc - 2, argv + 2, p);
+    if (argc >= 2 && ag_tool_is_help(argv[1])) {
+        fputs(sign_usage, stdout);
+        fputs(verify_usage, stdout);
+        return AG_EXIT_OK;
+    }
+    fputs(sign_usage, stderr);
+    fputs(verify_usage, stderr);
+    return AG_EXIT_USAGE;
+}
+
+/* --- jwks --------------------------------------------------------------- */
+
+/* The public key of a PEM file that may hold a private key. */
+static int public_key_of(const char *path, ag_jwk **out, apr_pool_t *p)
+{
+    const char *data, *err = NULL;
+    apr_size_t len;
+    EVP_PKEY *pkey;
+    BIO *in, *pub;
+    char *text;
+    long n;
+
+    if (read_file(path, &data, &len, p) != APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", path);
+    if (ag_jwk_parse_pem(data, len, out, &err, p) == APR_SUCCESS)
+        return AG_EXIT_OK;
+    /* a private key: its public half */
+    in = BIO_new_mem_buf(data, (int)len);
+    pkey = in ? PEM_read_bio_PrivateKey(in, NULL, NULL, NULL) : NULL;
+    BIO_free(in);
+    if (pkey == NULL)
+        return ag_tool_fail(AG_EXIT_USAGE, "%s: %s", path, err);
+    pub = BIO_new(BIO_s_mem());
+    PEM_write_bio_PUBKEY(pub, pkey);
+    EVP_PKEY_free(pkey);
+    n = BIO_get_mem_data(pub, &text);
+    text = apr_pstrmemdup(p, text, (apr_size_t)n);
+    BIO_free(pub);
+    if (ag_jwk_parse_pem(text, strlen(text), out, &err, p) != APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "%s: %s", path, err);
+    return AG_EXIT_OK;
+}
+
+int ag_tool_jwks(int argc, const char *const *argv, apr_pool_t *p)
+{
+    apr_array_header_t *keys = apr_array_make(p, 2, sizeof(const ag_jwk *));
+    apr_array_header_t *kids = apr_array_make(p, 2, sizeof(const char *));
+    const char *kid = NULL, *err = NULL;
+    char *out;
+    int i, rc;
+
+    for (i = 1; i < argc; i++) {
+        ag_jwk *key;
+
+        if (ag_tool_is_help(argv[i])) {
+            fputs(jwks_usage, stdout);
+            return AG_EXIT_OK;
+        }
+        if (strcmp(argv[i], "--kid") == 0 && i + 1 < argc) {
+            kid = argv[++i];
+            continue;
+        }
+        if (argv[i][0] == '-') {
+            fputs(jwks_usage, stderr);
+            return AG_EXIT_USAGE;
+        }
+        rc = public_key_of(argv[i], &key, p);
+        if (rc != AG_EXIT_OK)
+            return rc;
+        APR_ARRAY_PUSH(keys, const ag_jwk *) = key;
+        APR_ARRAY_PUSH(kids, const char *) = kid;
+        kid = NULL;
+    }
+    if (keys->nelts == 0 || kid != NULL) {
+        fputs(jwks_usage, stderr);
+        return AG_EXIT_USAGE;
+    }
+    if (ag_jwks_write(keys, kids, &out, &err, p) != APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
+    fputs(out, stdout);
+    return AG_EXIT_OK;
+}
