@@ -578,12 +578,14 @@ static apr_status_t bearer_find_other(request_rec *r,
     const char *token;
     apr_status_t rv;
 
-    if (!query_enabled(conf))
-        return APR_SUCCESS;
     rv = query_token(r, &token);
     if (rv == APR_NOTFOUND)
         return APR_SUCCESS;
+    /* a token in the URL is a secret whether or not it is accepted here:
+     * no log line and no backend gets to see it */
     scrub_request(r);
+    if (!query_enabled(conf))
+        return APR_SUCCESS;
     if (rv != APR_SUCCESS) {
         apr_table_setn(r->notes, NOTE_ERROR, "invalid_request");
         apr_table_setn(r->notes, NOTE_DESCRIPTION,
@@ -772,10 +774,12 @@ static void bearer_authenticate(request_rec *r, const authgate_dir_conf *conf,
         return;
     }
     if (apr_table_get(r->notes, NOTE_FROM_QUERY) == NULL &&
-        query_enabled(conf) && query_token(r, &token) != APR_NOTFOUND) {
+        query_token(r, &token) != APR_NOTFOUND) {
         scrub_request(r);
-        invalid_request(r, res, "token in both header and query");
-        return;
+        if (query_enabled(conf)) {
+            invalid_request(r, res, "token in both header and query");
+            return;
+        }
     }
     if (bc == NULL || bc->keys == NULL || bc->keys->nelts == 0) {
         ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,

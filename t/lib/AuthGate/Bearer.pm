@@ -112,6 +112,7 @@ sub spit {
 sub bearer_get {
     my ($path, $token, @headers) = @_;
     push @tokens, $token if defined $token && length $token > 20;
+    push @tokens, $1 if $path =~ /access_token=([^&]{20,})/;
     return Apache::TestRequest::GET($path,
         defined $token ? (Authorization => "Bearer $token") : (),
         @headers);
@@ -145,6 +146,8 @@ sub case {
     }
     push @why, sprintf("took %.2fs", $took)
         if $want{max_seconds} && $took > $want{max_seconds};
+    push @why, "no log line matches $want{logged}"
+        if $want{logged} && !grep { $_ =~ $want{logged} } @log;
     push @why, "body lacks $want{body}"
         if $want{body} && $res->content !~ $want{body};
     print "# $name: $_\n" for @why;

@@ -1,0 +1,104 @@
+# Bearer tokens past authentication: Require scope, Require claim, the
+# identity the application sees, and ?access_token=.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test;
+use Apache::TestRequest qw(GET);
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use AuthGate::Bearer;
+
+plan tests => 20;
+
+my $rsa = 'keys/rsa.key';
+my $hs  = 'file:keys/hs.secret';
+my $scope403 = qr/^Bearer realm="api", error="insufficient_scope", scope="read write"$/;
+
+# --- Require scope ----------------------------------------------------------
+case('Require scope: a granted scope (string claim)', '/bearer/scope/',
+     sign(key => $rsa, claims => claims(scope => 'openid write')));
+case('Require scope: a granted scope (array claim)', '/bearer/scope/',
+     sign(key => $rsa, claims => claims(scope => ['read'])));
+case('Require scope: scp when scope is absent', '/bearer/scope/',
+     sign(key => $rsa, claims => claims(scp => 'read')));
+case('Require scope refused: 403 naming the scopes', '/bearer/scope/',
+     sign(key => $rsa, claims => claims(scope => 'openid')),
+     status => 403, challenge => $scope403, reason => 'none',
+     logged => qr/AG00310: Require scope read write refused reason=insufficient_scope scheme=bearer .* user=alice/);
+case('Require scope refused without AuthzSendForbiddenOnFailure: 401',
+     '/bearer/scope401/', sign(key => $rsa, claims => claims(scope => 'x')),
+     status => 401,
+     challenge => qr/^Bearer realm="api", error="insufficient_scope", scope="admin"$/);
+
+# --- Require claim ----------------------------------------------------------
+case('nested Require claim: both lines match', '/bearer/claim/',
+     sign(key => $rsa, claims => claims(realm_access => {roles => ['dev', 'admin']},
+                                        tier => 'silver')));
+case('nested Require claim: one line refuses: 403 without scope=',
+     '/bearer/claim/',
+     sign(key => $rsa, claims => claims(realm_access => {roles => ['dev']},
+                                        tier => 'gold')),
+     status => 403,
+     challenge => qr/^Bearer realm="api", error="insufficient_scope"$/,
+     logged => qr/AG00310: Require claim refused reason=claim_mismatch/);
+case('Require claim is case-sensitive', '/bearer/claim/',
+     sign(key => $rsa, claims => claims(realm_access => {roles => ['Admin']},
+                                        tier => 'gold')),
+     status => 403);
+case('RequireAny granted by the claim: no insufficient_scope challenge',
+     '/bearer/any/', sign(key => $rsa, claims => claims(tier => 'gold')),
+     no_challenge => 1);
+case('RequireAny refused by both: 403 naming the scope', '/bearer/any/',
+     sign(key => $rsa, claims => claims(tier => 'tin')),
+     status => 403,
+     challenge => qr/^Bearer realm="api", error="insufficient_scope", scope="admin"$/);
+
+# --- what the application sees ---------------------------------------------
+my $env_token = sign(key => $hs, alg => 'HS256', kid => 'k-42',
+                     claims => claims(scope => ['read', 'write'],
+                                      email => 'alice@example.test',
+                                      realm_access => {roles => ['a', 'b']}));
+my $env_want = join '', map { "$_\n" }
+    'AUTHGATE_CLAIM_EMAIL=alice@example.test',
+    'AUTHGATE_CLAIM_REALM_ACCESS_ROLES=["a","b"]',
+    'AUTHGATE_KEY_ID=k-42', 'AUTHGATE_SCHEME=bearer',
+    'AUTHGATE_SCOPE=read write', 'AUTHGATE_USER=alice', 'AUTH_TYPE=Bearer',
+    'REMOTE_USER=alice';
+{
+    my $res = bearer_get('/bearer/hs/env', $env_token);
+    ok $res->code == 200 && $res->content eq $env_want
+        or print "# got:\n", map { "#   $_\n" } split /\n/, $res->content;
+}
+case('a cached token gives the application the same', '/bearer/hs/env',
+     $env_token, body => qr/\A\Q$env_want\E\z/);
+
+# --- ?access_token= ------------------------------------------------------------
+my $q = sign(key => $rsa);
+case('the query token where AuthGateBearerQuery is On',
+     "/bearer/query/?x=1&access_token=$q", undef);
+case('the query token where it is not: no credentials',
+     "/bearer/rs/?access_token=$q", undef, status => 401,
+     challenge => qr/^Bearer realm="api"$/, reason => 'no_credentials');
+case('a token in both header and query: 400 invalid_request',
+     "/bearer/query/?access_token=$q", $q, status => 400,
+     challenge => qr/^Bearer realm="api", error="invalid_request", error_description="token in both header and query"$/,
+     reason => 'malformed');
+case('access_token twice: 400', "/bearer/query/?access_token=$q&access_token=$q",
+     undef, status => 400,
+     challenge => qr/error="invalid_request"/, reason => 'malformed');
+case('a bad query token: 401 invalid_token', '/bearer/query/?access_token=abc.def.ghi',
+     undef, status => 401, challenge => qr/error="invalid_token"/,
+     reason => 'malformed');
+{
+    # the application does not see the token either
+    my $res = GET("/bearer/query/env?access_token=$q");
+    ok $res->code == 200 && $res->content =~ /^REMOTE_USER=alice$/m;
+}
+
+# --- other schemes' credentials, and the proxy form -------------------------
+case('Basic credentials where only Bearer is enabled', '/bearer/rs/', undef,
+     headers => [Authorization => 'Basic YWxpY2U6c2VjcmV0'], status => 401,
+     challenge => qr/^Bearer realm="api"$/, reason => 'unsupported_scheme');
+
+ok !token_in_logs();

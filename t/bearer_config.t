@@ -1,0 +1,89 @@
+# Configuration errors stop `apachectl configtest`, naming the directive
+# and where it is: each case runs httpd -t on a small configuration.
+use strict;
+use warnings FATAL => 'all';
+
+use Apache::Test;
+use File::Temp ();
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use AuthGate::Bearer;
+
+plan tests => 12;
+
+my $t = $FindBin::Bin;
+my $httpd = Apache::Test::vars('httpd');
+my $dir = File::Temp->newdir;
+
+# httpd -t on LOCATION_BODY inside <Location /x>; its exit status and
+# what it printed.
+sub configtest {
+    my ($body, $outside) = @_;
+    my $conf = "$dir/httpd.conf";
+    open my $fh, '>', $conf or die "$conf: $!";
+    print $fh <<"CONF";
+ServerRoot "$t"
+Include "$t/../httpd-minimal.conf"
+LoadModule authgate_module "$t/../mod_authgate.so"
+ServerName localhost
+Listen 127.0.0.1:1
+ErrorLog "$dir/error_log"
+PidFile "$dir/httpd.pid"
+DefaultRuntimeDir "$dir"
+${\ ($outside // '')}
+<Location /x>
+    AuthType AuthGate
+    AuthName "api"
+    Require valid-user
+$body
+</Location>
+CONF
+    close $fh;
+    my $out = `"$httpd" -t -f "$conf" 2>&1`;
+    return ($? >> 8, $out);
+}
+
+# One assertion: configtest fails (or passes, for WANT undef) and says WANT.
+sub refused {
+    my ($name, $body, $want, $outside) = @_;
+    my ($rc, $out) = configtest($body, $outside);
+    my $good = defined $want ? $rc != 0 && $out =~ $want
+                             : $rc == 0 && $out =~ /Syntax OK/;
+    print "# $name: exit $rc: $out" unless $good;
+    return ok $good;
+}
+
+my $pub = "$t/keys/rsa.pub";
+refused('a good configuration passes',
+        qq{AuthGateJWTKeyFile "$pub"}, undef);
+refused('an unreadable key file',
+        qq{AuthGateJWTKeyFile "$t/keys/missing.pub"},
+        qr/line 14 of \S+httpd.conf:\s+AuthGateJWTKeyFile: \S+missing.pub: cannot read file/);
+refused('a key file that is no key',
+        qq{AuthGateJWTKeyFile "$t/keys/revoked.txt"},
+        qr/AuthGateJWTKeyFile: \S+revoked.txt: not a PEM public key/);
+refused('a private key where a public key belongs',
+        qq{AuthGateJWTKeyFile "$t/keys/rsa.key"},
+        qr/AuthGateJWTKeyFile: \S+rsa.key: holds a private key/);
+refused('an unknown algorithm',
+        qq{AuthGateJWTKeyFile "$pub"\nAuthGateJWTAlgorithms RS256 XS256},
+        qr/line 15 of .*\s+AuthGateJWTAlgorithms: unknown algorithm 'XS256'/);
+refused('none in the allow-list',
+        qq{AuthGateJWTKeyFile "$pub"\nAuthGateJWTAlgorithms None},
+        qr/AuthGateJWTAlgorithms: 'none' is never accepted/);
+refused('an HMAC key shorter than the hash',
+        'AuthGateJWTSecret base64:c2hvcnQgc2VjcmV0',
+        qr/AuthGateJWTSecret: HMAC key of 12 bytes is shorter than the hash/);
+refused('a secret that is neither file: nor base64:',
+        'AuthGateJWTSecret s3cret', qr/AuthGateJWTSecret: a secret is/);
+refused('Bearer enabled with no key', '',
+        qr/AG00320: <Location \/x>: Bearer is enabled .* no AuthGateJWTKeyFile or AuthGateJWTSecret applies/);
+refused('an allow-list that fits none of the keys',
+        qq{AuthGateJWTKeyFile "$pub"\nAuthGateJWTAlgorithms ES256},
+        qr/AG00320: <Location \/x>: AuthGateJWTAlgorithms ES256 allows none of the algorithms of the keys/);
+refused('AuthGateTokenCache inside a Location',
+        qq{AuthGateJWTKeyFile "$pub"\nAuthGateTokenCache 10},
+        qr/AuthGateTokenCache not allowed in <Location> context/);
+refused('an unknown key option',
+        qq{AuthGateJWTKeyFile "$pub" issuer=x colour=blue},
+        qr/AuthGateJWTKeyFile: unknown option 'colour=blue'/);
