@@ -18,14 +18,17 @@
 #include "ag_jwt_sign.h"
 #include "authgate.h"
 
-/* Largest token, claims or key read from a file or standard input. */
+/* Largest token or key read from a file. */
 #define INPUT_MAX (1024 * 1024)
+/* Most bytes read from standard input (claims for many tokens). */
+#define STDIN_MAX (64 * 1024 * 1024)
 
 static const char sign_usage[] =
     "usage: authgate jwt sign --key FILE --alg ALG [--kid ID] "
     "[--header JSON] CLAIMS_JSON\n"
-    "  signs CLAIMS_JSON (a JSON object, or - for standard input) and\n"
-    "  prints the token.  FILE is a PEM private key for RS*, PS*, ES* and\n"
+    "  signs CLAIMS_JSON (a JSON object) and prints the token; with -,\n"
+    "  signs each line of standard input (one claims object a line) and\n"
+    "  prints one token a line.  FILE is a PEM private key for RS*, PS*, ES* and\n"
     "  EdDSA; for HS* it is file:/path, base64:... or a path, as\n"
     "  AuthGateJWTSecret takes it.  --header adds header members (alg and\n"
     "  typ are the signer's).\n";
@@ -47,24 +50,35 @@ static const char jwks_usage[] =
     "  the private keys) in the PEM files; a key without --kid is named by\n"
     "  its RFC 7638 thumbprint.\n";
 
-/* TEXT, or standard input when TEXT is "-" (one trailing newline off). */
+/* TEXT, or standard input when TEXT is "-" (trailing newlines off), up
+ * to STDIN_MAX bytes. */
 static const char *arg_or_stdin(const char *text, apr_pool_t *p)
 {
     apr_file_t *in;
+    apr_size_t size = 65536, got = 0;
     char *buf;
-    apr_size_t len = INPUT_MAX, got = 0;
 
     if (strcmp(text, "-") != 0)
         return text;
     if (apr_file_open_stdin(&in, p) != APR_SUCCESS)
         return NULL;
-    buf = apr_palloc(p, INPUT_MAX + 1);
-    while (got < len) {
-        apr_size_t n = len - got;
+    buf = apr_palloc(p, size + 1);
+    for (;;) {
+        apr_size_t n = size - got;
 
         if (apr_file_read(in, buf + got, &n) != APR_SUCCESS || n == 0)
             break;
         got += n;
+        if (got == size) {
+            char *bigger;
+
+            if (size >= STDIN_MAX)
+                return NULL;
+            bigger = apr_palloc(p, size * 2 + 1);
+            memcpy(bigger, buf, got);
+            buf = bigger;
+            size *= 2;
+        }
     }
     while (got > 0 && (buf[got - 1] == '\n' || buf[got - 1] == '\r'))
         got--;
@@ -104,6 +118,34 @@ static int load_secret(const char *spec, const unsigned char **key,
     if (*len > 0 && data[*len - 1] == '\r')
         (*len)--;
     *key = (const unsigned char *)data;
+    return AG_EXIT_OK;
+}
+
+/* One token a line of standard input, each line a claims object. */
+static int sign_lines(ag_jwt_alg alg, const unsigned char *key,
+                      apr_size_t len, const char *kid, const char *header,
+                      apr_pool_t *p)
+{
+    const char *text = arg_or_stdin("-", p), *token, *err = NULL;
+    char *copy, *line, *last;
+    apr_pool_t *each;
+    unsigned n = 0;
+
+    if (text == NULL)
+        return ag_tool_fail(AG_EXIT_USAGE, "cannot read standard input");
+    copy = apr_pstrdup(p, text);
+    apr_pool_create(&each, p);
+    for (line = apr_strtok(copy, "\r\n", &last); line != NULL;
+         line = apr_strtok(NULL, "\r\n", &last)) {
+        n++;
+        if (ag_jwt_sign(alg, key, len, kid, header, line, &token, &err,
+                        each) != APR_SUCCESS)
+            return ag_tool_fail(AG_EXIT_USAGE, "line %u: %s", n, err);
+        printf("%s\n", token);
+        apr_pool_clear(each);
+    }
+    if (n == 0)
+        return ag_tool_fail(AG_EXIT_USAGE, "no claims on standard input");
     return AG_EXIT_OK;
 }
 
@@ -156,9 +198,8 @@ static int jwt_sign(int argc, const char *const *argv, apr_pool_t *p)
             return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", keyfile);
         key = (const unsigned char *)data;
     }
-    claims = arg_or_stdin(claims, p);
-    if (claims == NULL)
-        return ag_tool_fail(AG_EXIT_USAGE, "cannot read standard input");
+    if (strcmp(claims, "-") == 0)
+        return sign_lines(alg, key, len, kid, header, p);
     if (ag_jwt_sign(alg, key, len, kid, header, claims, &token, &err, p) !=
         APR_SUCCESS)
         return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
