@@ -294,6 +294,15 @@ void ag_reload_release(ag_reloader *rl, ag_reload_gen *gen)
         apr_pool_destroy(gen->pool);
 }
 
+void ag_reloader_expedite(ag_reloader *rl, apr_time_t now,
+                          apr_interval_time_t min)
+{
+    apr_thread_mutex_lock(rl->mutex);
+    if (now - rl->last_check >= min)
+        rl->last_check = now - rl->interval;
+    apr_thread_mutex_unlock(rl->mutex);
+}
+
 typedef struct {
     ag_reloader *rl;
     ag_reload_gen *gen;

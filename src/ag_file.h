@@ -83,6 +83,13 @@ ag_reload_gen *ag_reloader_acquire(ag_reloader *rl, apr_time_t now,
 
 void ag_reload_release(ag_reloader *rl, ag_reload_gen *gen);
 
+/* Lets the next ag_reloader_acquire() check the file at once, unless it
+ * was checked less than MIN ago: for a caller that met something the
+ * generation in use lacks (a JWT's kid), which may mean the file has just
+ * changed.  MIN keeps such callers from making every request a check. */
+void ag_reloader_expedite(ag_reloader *rl, apr_time_t now,
+                          apr_interval_time_t min);
+
 /* Registers ag_reload_release() of GEN as a cleanup of P (a request's). */
 void ag_reload_release_with(ag_reloader *rl, ag_reload_gen *gen,
                             apr_pool_t *p);

@@ -636,6 +636,33 @@ static const ag_keyset **keysets(request_rec *r,
     return sets;
 }
 
+/* An unknown kid may be a key that was just added: the key files are
+ * checked again now, unless that was done less than this long ago. */
+#define KID_RECHECK_MIN apr_time_from_msec(200)
+
+/* After an unknown kid: 1 and the new *SETS when a key file changed. */
+static int recheck_keys(request_rec *r, const authgate_bearer_conf *bc,
+                        const ag_keyset ***sets)
+{
+    const ag_keyset **fresh;
+    apr_time_t now = apr_time_now();
+    int i, changed = 0;
+
+    for (i = 0; i < bc->keys->nelts; i++) {
+        const key_source *src = &APR_ARRAY_IDX(bc->keys, i, key_source);
+
+        if (src->rl != NULL)
+            ag_reloader_expedite(src->rl, now, KID_RECHECK_MIN);
+    }
+    fresh = keysets(r, bc);
+    for (i = 0; i < bc->keys->nelts; i++)
+        if (fresh[i] != (*sets)[i])
+            changed = 1;
+    if (changed)
+        *sets = fresh;
+    return changed;
+}
+
 static int keyset_in_use(apr_uint64_t serial, const ag_keyset **sets, int n)
 {
     int i;
@@ -720,6 +747,9 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
         !from_cache(r, bc, token, len, key, sets, n, res, &jti)) {
         reason = ag_jwt_verify(token, len, &pol, sets, n, apr_time_now(), &jr,
                                r->pool);
+        if (reason == AG_R_UNKNOWN_KID && recheck_keys(r, bc, &sets))
+            reason = ag_jwt_verify(token, len, &pol, sets, n, apr_time_now(),
+                                   &jr, r->pool);
         if (reason != AG_OK) {
             res->key_id = jr.log_kid;
             res->issuer = jr.log_iss;

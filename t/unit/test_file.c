@@ -126,6 +126,25 @@ int main(void)
     ag_reload_release(rl, g3);
     ag_reload_release(rl, g2);
 
+    /* an early check, asked for */
+    t += apr_time_from_sec(2);
+    g3 = ag_reloader_acquire(rl, t, &ev, &err);
+    ag_reload_release(rl, g3);
+    put(path, "five");
+    t += apr_time_from_msec(500);
+    ag_reloader_expedite(rl, t, apr_time_from_msec(200));
+    g3 = ag_reloader_acquire(rl, t, &ev, &err);
+    ok(ev == AG_RELOAD_DONE, "expedite: checked before the interval");
+    is_str(ag_reload_gen_data(g3), "five", "and the change is in use");
+    ag_reload_release(rl, g3);
+    put(path, "six");
+    t += apr_time_from_msec(100);
+    ag_reloader_expedite(rl, t, apr_time_from_msec(200));
+    g3 = ag_reloader_acquire(rl, t, &ev, &err);
+    ok(ev == AG_RELOAD_NONE,
+       "expedite: not again within its own least interval");
+    ag_reload_release(rl, g3);
+
     unlink(path);
     ok(ag_reloader_create(&rl, path, 100, 1, parse_text, &parses, &err, p) !=
            APR_SUCCESS, "a first load that fails is an error");

@@ -133,7 +133,7 @@ sub case {
     my ($reason) = map { /AG00001: denied reason=(\w+)/ ? $1 : () } @log;
     my $www = join("\n", $res->header('WWW-Authenticate'));
     my @why;
-    push @why, "status " . $res->code . ", wanted $want{status}"
+    push @why, "status " . $res->code . ", wanted " . ($want{status} // 200)
         if $res->code != ($want{status} // 200);
     push @why, "challenge '$www' does not match $want{challenge}"
         if $want{challenge} && $www !~ $want{challenge};
