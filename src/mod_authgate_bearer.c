@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <apr_atomic.h>
 #include <apr_strings.h>
 
 #include <http_core.h>
@@ -58,8 +59,9 @@ struct authgate_bearer_conf {
 /* --- configuration ------------------------------------------------------ */
 
 /* Ids of the sections' Bearer configurations, in the order httpd reads
- * them: the same in every process of one configuration generation. */
-static apr_uint64_t next_conf_id;
+ * them: the same in every process of one configuration generation.
+ * .htaccess files are read by request threads, hence the atomic. */
+static volatile apr_uint64_t next_conf_id;
 
 static authgate_bearer_conf *bearer_of(cmd_parms *cmd, void *dconf)
 {
@@ -68,7 +70,7 @@ static authgate_bearer_conf *bearer_of(cmd_parms *cmd, void *dconf)
     if (conf->bearer == NULL) {
         authgate_bearer_conf *bc = apr_pcalloc(cmd->pool, sizeof(*bc));
 
-        bc->id = ++next_conf_id;
+        bc->id = apr_atomic_inc64(&next_conf_id) + 1;
         bc->leeway = -1;
         bc->max_size = -1;
         bc->query = AUTHGATE_UNSET;

@@ -9,7 +9,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 
-plan tests => 20;
+plan tests => 22;
 
 my $rsa = 'keys/rsa.key';
 my $hs  = 'file:keys/hs.secret';
@@ -100,5 +100,17 @@ case('a bad query token: 401 invalid_token', '/bearer/query/?access_token=abc.de
 case('Basic credentials where only Bearer is enabled', '/bearer/rs/', undef,
      headers => [Authorization => 'Basic YWxpY2U6c2VjcmV0'], status => 401,
      challenge => qr/^Bearer realm="api"$/, reason => 'unsupported_scheme');
+
+# --- Require claim on a token from the cache (one connection, one process)
+Apache::TestRequest::user_agent(keep_alive => 1, reset => 1);
+my $admin = sign(key => $rsa, claims => claims(realm_access => {roles => ['admin']},
+                                               tier => 'gold'));
+my $dev = sign(key => $rsa, claims => claims(realm_access => {roles => ['dev']},
+                                             tier => 'gold'));
+bearer_get('/bearer/claim/', $_) for $admin, $dev;
+case('Require claim grants a token served from the cache', '/bearer/claim/',
+     $admin, logged => qr/AG00306/);
+case('and refuses one', '/bearer/claim/', $dev, status => 403,
+     logged => [qr/AG00306/, qr/reason=claim_mismatch/]);
 
 ok !token_in_logs();

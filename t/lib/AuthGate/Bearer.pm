@@ -122,7 +122,8 @@ sub bearer_get {
 #   case(NAME, PATH, TOKEN, status => 401, reason => 'token_expired',
 #        challenge => qr/.../, headers => [...])
 # checks the status, the WWW-Authenticate (when asked) and the reason code
-# of the denial logged (when asked; 'none' when nothing may be logged).
+# of the denial logged (when asked; 'none' when nothing may be logged),
+# and that a log line matches each of `logged` (a regex or a list).
 sub case {
     my ($name, $path, $token, %want) = @_;
     t_start_error_log_watch();
@@ -146,8 +147,10 @@ sub case {
     }
     push @why, sprintf("took %.2fs", $took)
         if $want{max_seconds} && $took > $want{max_seconds};
-    push @why, "no log line matches $want{logged}"
-        if $want{logged} && !grep { $_ =~ $want{logged} } @log;
+    for my $re (ref $want{logged} eq 'ARRAY' ? @{$want{logged}}
+                                              : grep { defined } $want{logged}) {
+        push @why, "no log line matches $re" unless grep { $_ =~ $re } @log;
+    }
     push @why, "body lacks $want{body}"
         if $want{body} && $res->content !~ $want{body};
     print "# $name: $_\n" for @why;
