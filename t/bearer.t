@@ -8,7 +8,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 
-plan tests => 48;
+plan tests => 52;
 
 my $rsa = 'keys/rsa.key';
 my $hs  = 'file:keys/hs.secret';
@@ -105,6 +105,23 @@ case('aud an array containing the right one', '/bearer/policy/',
 case('no user claim: refused, never anonymous', '/bearer/rs/',
      sign(key => $rsa, claims => claims(sub => undef)),
      %refused, reason => 'missing_claim');
+
+# --- two issuers on one path, each key bound to its issuer ----------------
+my %iss = (a => 'https://a.test', b => 'https://b.test');
+case("issuer a's token, a's key", '/bearer/issuers/',
+     sign(key => 'keys/issuer-a.key', alg => 'ES256',
+          claims => claims(iss => $iss{a})));
+case("issuer b's token, b's key", '/bearer/issuers/',
+     sign(key => 'keys/issuer-b.key', alg => 'ES256',
+          claims => claims(iss => $iss{b})));
+case("a's key does not vouch for a token saying iss b", '/bearer/issuers/',
+     sign(key => 'keys/issuer-a.key', alg => 'ES256',
+          claims => claims(iss => $iss{b})),
+     %refused, reason => 'bad_signature');
+case('no key serves a third issuer', '/bearer/issuers/',
+     sign(key => 'keys/issuer-a.key', alg => 'ES256',
+          claims => claims(iss => 'https://c.test')),
+     %refused, reason => 'wrong_issuer');
 
 # --- kid and header parameters --------------------------------------------
 case('unknown kid', '/bearer/jwks/',
