@@ -3,6 +3,7 @@
 
 #include <apr_strings.h>
 
+#include "ag_json.h"
 #include "ag_jwt.h"
 #include "ag_jwt_sign.h"
 #include "keys.h"
@@ -514,6 +515,47 @@ static void test_payload(void)
        "no payload in a non-token");
 }
 
+/* The steps one by one. */
+static void test_steps(void)
+{
+    const ag_keyset *named = keyset_pem(rsa.pub, "k1", NULL);
+    const ag_keyset *anon = keyset_pem(rsa2.pub, NULL, NULL);
+    const ag_keyset *hs = keyset_secret(NULL, NULL);
+    const ag_keyset *sets[3] = {named, anon, hs};
+    const char *t = rs256("k1", claims("\"iss\":\"x\""));
+    apr_array_header_t *keys, *owners;
+    const char *detail = NULL;
+    ag_jwt_policy pol;
+    ag_jwt_token tok;
+
+    ag_jwt_policy_init(&pol);
+    ok(ag_jwt_parse(t, strlen(t), 8192, &tok, &detail, pool) == AG_OK,
+       "parse: a token");
+    ok(tok.alg == AG_JWT_RS256 && strcmp(tok.kid, "k1") == 0,
+       "parse: alg and kid");
+    ok(tok.signing_len == (apr_size_t)(strrchr(t, '.') - t) &&
+           tok.sig_len == 256, "parse: signing input and signature");
+    is_str(ag_json_get_string(tok.claims, "iss"), "x", "parse: the claims");
+    ok(ag_jwt_select_keys(&tok, &pol, sets, 3, &keys, &owners, pool) ==
+           AG_OK && keys->nelts == 2, "select: the kid's key, then unnamed "
+       "RSA keys; not the secret");
+    ok(APR_ARRAY_IDX(keys, 0, const ag_jwk *) == ag_keyset_get(named, 0) &&
+           APR_ARRAY_IDX(owners, 1, const ag_keyset *) == anon,
+       "select: in order, with their keysets");
+    ok(ag_jwt_check_signature(&tok, ag_keyset_get(named, 0)),
+       "signature: the right key");
+    ok(!ag_jwt_check_signature(&tok, ag_keyset_get(anon, 0)),
+       "signature: another RSA key");
+    ok(!ag_jwt_check_signature(&tok, ag_keyset_get(hs, 0)),
+       "signature: never a secret for RS256");
+    pol.algs = AG_JWT_ALG_BIT(AG_JWT_HS256);
+    ok(ag_jwt_select_keys(&tok, &pol, sets, 3, &keys, NULL, pool) ==
+           AG_R_ALG_NOT_ALLOWED, "select: outside the allow-list");
+    ok(ag_jwt_parse(t, strlen(t), 100, &tok, &detail, pool) ==
+           AG_R_MALFORMED && strcmp(detail, "token too large") == 0,
+       "parse: the size bound comes first");
+}
+
 int main(void)
 {
     pool = tap_pool();
@@ -532,5 +574,6 @@ int main(void)
     test_issuers();
     test_scopes();
     test_payload();
+    test_steps();
     return tap_done();
 }
