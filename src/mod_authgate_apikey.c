@@ -246,6 +246,9 @@ ag_reason authgate_apikey_lookup(request_rec *r,
     if (reason == AG_R_APIKEY_UNKNOWN && conf->apikey_dbd != NULL)
         reason = authgate_dbd_apikey_lookup(r, conf->apikey_dbd, key, len,
                                             m);
+    /* AuthGateRevocationFile lists API key ids too */
+    if (reason == AG_OK && authgate_revoked(r, conf, m->id))
+        reason = AG_R_REVOKED;
     return reason;
 }
 

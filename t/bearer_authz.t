@@ -8,8 +8,9 @@ use Apache::TestRequest qw(GET);
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
+use AuthGateTestKeys qw(%KEY);
 
-plan tests => 22;
+plan tests => 25;
 
 my $rsa = 'keys/rsa.key';
 my $hs  = 'file:keys/hs.secret';
@@ -113,4 +114,14 @@ case('Require claim grants a token served from the cache', '/bearer/claim/',
 case('and refuses one', '/bearer/claim/', $dev, status => 403,
      logged => [qr/AG00306/, qr/reason=claim_mismatch/]);
 
+# --- other schemes: scopes and revocation are not only the tokens' --------
+case('an API key granting the scope', '/bearer/apikey/', undef,
+     headers => [Authorization => "ApiKey $KEY{alice}"]);
+case('an API key listed in AuthGateRevocationFile', '/bearer/apikey/', undef,
+     headers => [Authorization => "ApiKey $KEY{quinn}"], status => 401,
+     reason => 'revoked');
+case('an API key without the scope: 403, no Bearer challenge',
+     '/bearer/apikey/', undef,
+     headers => [Authorization => "ApiKey $KEY{fred}"], status => 403,
+     no_challenge => 1, logged => qr/AG00310: Require scope write refused reason=insufficient_scope scheme=apikey/);
 ok !token_in_logs();

@@ -52,7 +52,7 @@ my $later = sign(key => 'file:keys/hs.secret', alg => 'HS256',
 case('a token before its revocation', '/bearer/hs/', $later);
 case('and again, from the cache', '/bearer/hs/', $later,
      logged => qr/AG00306/);
-spit('keys/revoked.txt', "jti-revoked\njti-later\n");
+spit('keys/revoked.txt', slurp('keys/revoked.txt') . "jti-later\n");
 settle();
 case('the revocation reaches the cached token', '/bearer/hs/', $later,
      status => 401, reason => 'revoked',
