@@ -355,7 +355,7 @@ static int jwt_verify(int argc, const char *const *argv, apr_pool_t *p)
            ag_jwt_alg_name(res.alg), res.kid ? " kid=" : "",
            res.kid ? ag_jwt_log_safe(res.kid, p) : "",
            res.scope ? " scope=" : "",
-           res.scope ? ag_jwt_log_safe(res.scope, p) : "");
+           res.scope ? ag_jwt_description(res.scope, p) : "");
     return AG_EXIT_OK;
 }
 
