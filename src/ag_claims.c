@@ -9,23 +9,33 @@
 
 int ag_scope_has(const char *granted, const char *wanted)
 {
-    apr_size_t n = strlen(wanted);
-    const char *s = granted;
+    apr_size_t n = strlen(wanted), len;
+    const char *s = granted, *word;
 
     if (granted == NULL || n == 0)
         return 0;
-    while (*s) {
-        const char *start;
-
-        while (*s == ' ')
-            s++;
-        start = s;
-        while (*s && *s != ' ')
-            s++;
-        if ((apr_size_t)(s - start) == n && memcmp(start, wanted, n) == 0)
+    while ((word = ag_word_next(&s, &len)) != NULL)
+        if (len == n && memcmp(word, wanted, n) == 0)
             return 1;
-    }
     return 0;
+}
+
+const char *ag_word_next(const char **s, apr_size_t *len)
+{
+    const char *p = *s, *start;
+
+    while (*p == ' ')
+        p++;
+    if (*p == '\0') {
+        *s = p;
+        return NULL;
+    }
+    start = p;
+    while (*p && *p != ' ')
+        p++;
+    *len = (apr_size_t)(p - start);
+    *s = p;
+    return start;
 }
 
 /* Most dots followed in a claim path. */

@@ -8,6 +8,10 @@
 
 #include <cjson/cJSON.h>
 
+/* The next space-separated word of *S, moving *S past it: its start and
+ * *LEN, or NULL when only spaces are left. */
+const char *ag_word_next(const char **s, apr_size_t *len);
+
 /* 1 when the space-separated GRANTED holds the scope WANTED (exactly,
  * case-sensitively). */
 int ag_scope_has(const char *granted, const char *wanted);

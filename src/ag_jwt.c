@@ -11,6 +11,7 @@
 #include <openssl/rsa.h>
 
 #include "ag_base64.h"
+#include "ag_claims.h"
 #include "ag_json.h"
 #include "ag_jwt.h"
 
@@ -627,22 +628,14 @@ apr_status_t ag_jwt_payload(const char *token, apr_size_t len,
  * total length plus one), single-spaced. */
 static void append_words(char *buf, apr_size_t *used, const char *text)
 {
-    const char *s = text;
+    const char *s = text, *word;
+    apr_size_t len;
 
-    while (*s) {
-        const char *start;
-
-        while (*s == ' ')
-            s++;
-        start = s;
-        while (*s && *s != ' ')
-            s++;
-        if (s == start)
-            continue;
+    while ((word = ag_word_next(&s, &len)) != NULL) {
         if (*used > 0)
             buf[(*used)++] = ' ';
-        memcpy(buf + *used, start, (apr_size_t)(s - start));
-        *used += (apr_size_t)(s - start);
+        memcpy(buf + *used, word, len);
+        *used += len;
     }
     buf[*used] = '\0';
 }
