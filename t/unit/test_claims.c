@@ -15,6 +15,20 @@ int main(void)
     const char *name, *value;
     cJSON *c;
 
+    {
+        const char *s = "  read   write ", *w;
+        apr_size_t len = 0;
+
+        w = ag_word_next(&s, &len);
+        ok(w != NULL && len == 4 && strncmp(w, "read", 4) == 0,
+           "first word, leading spaces skipped");
+        w = ag_word_next(&s, &len);
+        ok(w != NULL && len == 5 && strncmp(w, "write", 5) == 0,
+           "second word, several spaces between");
+        ok(ag_word_next(&s, &len) == NULL, "trailing spaces: no more words");
+        s = "";
+        ok(ag_word_next(&s, &len) == NULL, "empty text has no word");
+    }
     ok(ag_scope_has("read write", "write"), "scope present");
     ok(!ag_scope_has("read write", "wri"), "no prefix match");
     ok(!ag_scope_has("read write", "Read"), "case-sensitive");
