@@ -294,9 +294,19 @@ static void apikey_challenge(request_rec *r, const authgate_dir_conf *conf,
     APR_ARRAY_PUSH(out, const char *) = ag_challenge_render(c, r->pool);
 }
 
+/* At start: a section that enables ApiKey has a key store. */
+static const char *apikey_check(const authgate_dir_conf *conf, apr_pool_t *p)
+{
+    if (conf->apikey_file == NULL && conf->apikey_dbd == NULL)
+        return "ApiKey is enabled (AuthGateSchemes) but no "
+               "AuthGateApiKeyFile or AuthGateApiKeyDBD applies";
+    return NULL;
+}
+
 const authgate_scheme authgate_scheme_apikey = {
     AG_SCHEME_APIKEY,
     apikey_authenticate,
     apikey_challenge,
     apikey_find_other,
+    apikey_check,
 };

@@ -43,7 +43,7 @@ my @bad = (
       'a query without its parameter' ],
 );
 
-plan tests => 2 + 3 * @bad;
+plan tests => 4 + 3 * @bad;
 
 sub configtest {
     my ($inside) = @_;
@@ -80,3 +80,11 @@ for my $case (@bad) {
     ok t_cmp($out, $message, "$what: the message names the directive");
     ok t_cmp($out, qr/on line 13 of \Q$conf\E/, "$what: file and line");
 }
+
+# ApiKey enabled with nothing to check keys against: the start stops,
+# naming the section.
+($out, $rc) = configtest('AuthGateApiKeyHeader X-Partner-Key');
+ok t_cmp($rc != 0, 1, 'ApiKey without a key store: httpd -t fails');
+ok t_cmp($out,
+         qr/AG00320: <Location \/gate>: ApiKey is enabled .* no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
+         'ApiKey without a key store: the section and the directives named');

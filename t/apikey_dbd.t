@@ -14,7 +14,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGateTest qw(log_mark);
 use AuthGateTestKeys qw(%KEY %KEY_ID);
 
-plan tests => 46;
+plan tests => 44;
 
 my $db = Apache::Test::vars('serverroot') . '/apikeys.db';
 Apache::TestRequest::module('authgate_apikey_dbd');
@@ -122,12 +122,6 @@ ok t_cmp($log, qr/AG00540: AuthGateApiKeyDBD: the row's expires/,
 ok t_cmp($res->code, 503, 'a statement that fails: 503');
 ok t_cmp($log, qr/AG00540: AuthGateApiKeyDBD: (the query|reading a row) failed/,
          'the failure is logged');
-
-# --- nothing to check keys against --------------------------------------
-($res, $log) = get_logged '/apikey/nostore/env.cgi', 'X-API-Key' => $KEY{dbalice};
-ok t_cmp($res->code, 500, 'ApiKey without a key store: 500');
-ok t_cmp($log, qr/AG00502:.*AuthGateApiKeyFile nor AuthGateApiKeyDBD/,
-         'and an error naming the directives');
 
 # --- Basic -------------------------------------------------------------
 $res = GET '/apikey/dbdbasic/env.cgi',
