@@ -230,24 +230,47 @@ const char *ag_nc_verdict_name(ag_nc_verdict v)
     }
 }
 
+/* Moves every seen bit of W up by SHIFT (> 0): the top count grew. */
+static void window_shift(ag_nc_window *w, apr_uint32_t shift)
+{
+    unsigned words = shift / 64, bits = shift % 64;
+    int i;
+
+    if (shift >= AG_NONCE_WINDOW) {
+        memset(w->seen, 0, sizeof(w->seen));
+        return;
+    }
+    for (i = AG_NONCE_WINDOW_WORDS - 1; i >= 0; i--) {
+        int from = i - (int)words;
+        apr_uint64_t v = 0;
+
+        if (from >= 0) {
+            v = w->seen[from] << bits;
+            if (bits != 0 && from > 0)
+                v |= w->seen[from - 1] >> (64 - bits);
+        }
+        w->seen[i] = v;
+    }
+}
+
 ag_nc_verdict ag_nc_window_apply(ag_nc_window *w, apr_uint32_t nc)
 {
     apr_uint32_t behind;
+    apr_uint64_t bit;
 
     if (nc > w->top) {
-        apr_uint32_t shift = nc - w->top;
-
-        w->seen = shift >= AG_NONCE_WINDOW ? 0 : w->seen << shift;
-        w->seen |= 1;
+        window_shift(w, nc - w->top);
+        w->seen[0] |= 1;
         w->top = nc;
         return AG_NC_ACCEPTED;
     }
     behind = w->top - nc;
     if (behind >= AG_NONCE_WINDOW)
         return AG_NC_BELOW_WINDOW;
-    if (w->seen & ((apr_uint64_t)1 << behind))
+    bit = (apr_uint64_t)1 << (behind % 64);
+    if (w->seen[behind / 64] & bit)
         return AG_NC_REPLAY;
-    w->seen |= (apr_uint64_t)1 << behind;
+    w->seen[behind / 64] |= bit;
     return AG_NC_ACCEPTED;
 }
 
@@ -258,23 +281,27 @@ typedef struct {
     ag_nc_verdict verdict;
 } nc_use;
 
+_Static_assert(sizeof(apr_uint32_t) + AG_NONCE_WINDOW_WORDS * 8 <=
+                   AG_STORE_DATA_LEN,
+               "a nonce-count window fits in a store record");
+
 static void window_load(const ag_store_record *rec, ag_nc_window *w)
 {
     memcpy(&w->top, rec->data, sizeof(w->top));
-    memcpy(&w->seen, rec->data + sizeof(w->top), sizeof(w->seen));
+    memcpy(w->seen, rec->data + sizeof(w->top), sizeof(w->seen));
 }
 
 static void window_save(ag_store_record *rec, const ag_nc_window *w)
 {
     memcpy(rec->data, &w->top, sizeof(w->top));
-    memcpy(rec->data + sizeof(w->top), &w->seen, sizeof(w->seen));
+    memcpy(rec->data + sizeof(w->top), w->seen, sizeof(w->seen));
 }
 
 static ag_store_action count_update(ag_store_record *rec, int found,
                                     apr_time_t horizon, void *baton)
 {
     nc_use *use = baton;
-    ag_nc_window w = {0, 0};
+    ag_nc_window w = {0, {0}};
 
     if (found && rec->stamp == use->issued)
         window_load(rec, &w);

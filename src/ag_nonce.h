@@ -33,7 +33,7 @@
 /* Longest secret read from a file. */
 #define AG_NONCE_SECRET_MAX 4096
 /* Counts remembered below the highest. */
-#define AG_NONCE_WINDOW 64
+#define AG_NONCE_WINDOW 256
 /* Length of a nonce as text. */
 #define AG_NONCE_TEXT_LEN 48
 
@@ -94,9 +94,12 @@ typedef enum {
 /* "accepted", "replay", "below_window", "unknown". */
 const char *ag_nc_verdict_name(ag_nc_verdict v);
 
+#define AG_NONCE_WINDOW_WORDS (AG_NONCE_WINDOW / 64)
+
 typedef struct {
     apr_uint32_t top;      /* highest count seen, 0 before the first */
-    apr_uint64_t seen;     /* bit i: count top - i was seen */
+    /* bit i (word i / 64, bit i % 64): count top - i was seen */
+    apr_uint64_t seen[AG_NONCE_WINDOW_WORDS];
 } ag_nc_window;
 
 /* Applies count NC (> 0) to W: accepted (W updated) or refused (W as it

@@ -68,7 +68,7 @@ const char *ag_store_spec_parse(const char *spec, ag_store_spec *out,
 /* --- the table ------------------------------------------------------------ */
 
 #define TABLE_MAGIC 0x41475354u     /* "AGST" */
-#define TABLE_VERSION 1u
+#define TABLE_VERSION 2u      /* 2: 40-byte record data (256-count windows) */
 #define NIL 0u                      /* slot numbers start at 1 */
 
 typedef struct {

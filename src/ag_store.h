@@ -24,7 +24,7 @@
 #include <apr_time.h>
 
 #define AG_STORE_KEY_LEN 16
-#define AG_STORE_DATA_LEN 16
+#define AG_STORE_DATA_LEN 40
 
 /* Records of different kinds never meet, even under equal keys. */
 typedef enum {

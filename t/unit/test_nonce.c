@@ -132,7 +132,7 @@ static void test_prepared(void)
 
 static void test_window(void)
 {
-    ag_nc_window w = {0, 0};
+    ag_nc_window w = {0, {0}};
 
     ok(ag_nc_window_apply(&w, 1) == AG_NC_ACCEPTED, "1");
     ok(ag_nc_window_apply(&w, 1) == AG_NC_REPLAY, "1 again: replay");
@@ -142,19 +142,41 @@ static void test_window(void)
     ok(ag_nc_window_apply(&w, 3) == AG_NC_REPLAY, "3 again: replay");
     ok(ag_nc_window_apply(&w, 5) == AG_NC_REPLAY, "5 again: replay");
     ok(ag_nc_window_apply(&w, 2) == AG_NC_ACCEPTED, "2, late");
-    ok(ag_nc_window_apply(&w, 100) == AG_NC_ACCEPTED, "a jump to 100");
-    ok(ag_nc_window_apply(&w, 36) == AG_NC_BELOW_WINDOW,
-       "36 is 64 below 100: below the window");
-    ok(ag_nc_window_apply(&w, 37) == AG_NC_ACCEPTED,
-       "37 is 63 below: inside");
-    ok(ag_nc_window_apply(&w, 37) == AG_NC_REPLAY, "37 again: replay");
-    ok(ag_nc_window_apply(&w, 5) == AG_NC_BELOW_WINDOW, "5 now below");
-    ok(w.top == 100, "the top stays at 100");
+    ok(ag_nc_window_apply(&w, 300) == AG_NC_ACCEPTED, "a jump to 300");
+    ok(ag_nc_window_apply(&w, 2) == AG_NC_BELOW_WINDOW &&
+           ag_nc_window_apply(&w, 44) == AG_NC_BELOW_WINDOW,
+       "44 is 256 below 300: below the window");
+    ok(ag_nc_window_apply(&w, 45) == AG_NC_ACCEPTED,
+       "45 is 255 below: inside");
+    ok(ag_nc_window_apply(&w, 45) == AG_NC_REPLAY, "45 again: replay");
+    ok(ag_nc_window_apply(&w, 236) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, 237) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, 172) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, 173) == AG_NC_ACCEPTED,
+       "counts on both sides of the 64-bit word edges");
+    ok(ag_nc_window_apply(&w, 236) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, 237) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, 172) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, 173) == AG_NC_REPLAY,
+       "... each seen once");
+    ok(ag_nc_window_apply(&w, 300 + 70) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, 236) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, 237) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, 173) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, 238) == AG_NC_ACCEPTED,
+       "a shift by 70 carries seen bits across words");
+    ok(ag_nc_window_apply(&w, 172) == AG_NC_REPLAY,
+       "172, 198 below 370, is still remembered");
+    ok(ag_nc_window_apply(&w, 114) == AG_NC_BELOW_WINDOW,
+       "114 is 256 below 370: below the window");
+    ok(ag_nc_window_apply(&w, 115) == AG_NC_ACCEPTED,
+       "115, 255 below, was never seen: accepted");
+    ok(w.top == 370, "the top is the highest count");
     ok(ag_nc_window_apply(&w, 0xffffffffu) == AG_NC_ACCEPTED &&
            ag_nc_window_apply(&w, 0xffffffffu) == AG_NC_REPLAY,
        "the largest count, once");
-    ok(ag_nc_window_apply(&w, 0xffffffffu - 63) == AG_NC_ACCEPTED &&
-           ag_nc_window_apply(&w, 0xffffffffu - 64) == AG_NC_BELOW_WINDOW,
+    ok(ag_nc_window_apply(&w, 0xffffffffu - 255) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, 0xffffffffu - 256) == AG_NC_BELOW_WINDOW,
        "the window's edge after a long jump");
 }
 
@@ -190,10 +212,10 @@ static void test_counts(void)
     ok(v == AG_NC_ACCEPTED, "4 accepted");
     ag_nonce_count_use(store, &info, 4, exp, now, &v);
     ok(v == AG_NC_REPLAY, "4 again: replay");
-    ag_nonce_count_use(store, &info, 200, exp, now, &v);
+    ag_nonce_count_use(store, &info, 600, exp, now, &v);
     ag_nonce_count_use(store, &info, 100, exp, now, &v);
-    ok(v == AG_NC_BELOW_WINDOW, "100 after 200: below the window");
-    ag_nonce_count_use(store, &info, 199, exp, now, &v);
+    ok(v == AG_NC_BELOW_WINDOW, "100 after 600: below the window");
+    ag_nonce_count_use(store, &info, 599, exp, now, &v);
     ok(v == AG_NC_ACCEPTED, "a refusal left the window as it was");
     store->stats(store, &st);
     ok(st.entries == 1, "one window for one nonce");
