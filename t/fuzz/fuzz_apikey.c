@@ -15,8 +15,7 @@
 
 #include "ag_apikey.h"
 #include "asan_pool.h"
-
-static apr_pool_t *root;
+#include "fuzz_common.h"
 
 static void check_round_trip(const ag_apikey_store *s, apr_pool_t *p)
 {
@@ -50,8 +49,7 @@ static void check_round_trip(const ag_apikey_store *s, apr_pool_t *p)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    apr_initialize();
-    apr_pool_create(&root, NULL);
+    fuzz_init();
     return 0;
 }
 

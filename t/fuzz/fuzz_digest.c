@@ -22,24 +22,15 @@
 #include "ag_nonce.h"
 #include "ag_userfile.h"
 #include "asan_pool.h"
+#include "fuzz_common.h"
 
-static apr_pool_t *root;
 static ag_nonce_secret secret = {
     (const unsigned char *)"fuzz-secret-fuzz-secret-fuzz-secret!", 36, NULL
 };
 
-#define CHECK(cond)                                                     \
-    do {                                                                \
-        if (!(cond)) {                                                  \
-            fprintf(stderr, "fuzz_digest: broken promise: %s\n", #cond); \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    apr_initialize();
-    apr_pool_create(&root, NULL);
+    fuzz_init();
     return 0;
 }
 
@@ -98,11 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     apr_pool_create(&p, root);
     asan_pool_begin();
-    value = malloc(size + 1);
-    if (value == NULL)
-        abort();
-    memcpy(value, data, size);
-    value[size] = '\0';
+    value = fuzz_cstring(data, size);
     if (ag_header_parse(value, &cred, &why, p) == APR_SUCCESS) {
         if (ag_digest_request_parse(cred, &req, &why, p) == APR_SUCCESS)
             check_request(req, p);

@@ -20,16 +20,7 @@
 
 #include "ag_header.h"
 #include "asan_pool.h"
-
-static apr_pool_t *root;
-
-#define CHECK(cond)                                                     \
-    do {                                                                \
-        if (!(cond)) {                                                  \
-            fprintf(stderr, "fuzz_header: broken promise: %s\n", #cond); \
-            abort();                                                    \
-        }                                                               \
-    } while (0)
+#include "fuzz_common.h"
 
 static int is_tchar(unsigned char c)
 {
@@ -72,8 +63,7 @@ static void check_interposition(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    apr_initialize();
-    apr_pool_create(&root, NULL);
+    fuzz_init();
     check_interposition();
     return 0;
 }
@@ -117,11 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     asan_pool_begin();
     /* A header value is a C string by the time the gate sees it; its own
      * malloc'd block, so a read past the NUL is caught. */
-    value = malloc(size + 1);
-    if (value == NULL)
-        abort();
-    memcpy(value, data, size);
-    value[size] = '\0';
+    value = fuzz_cstring(data, size);
     if (ag_header_parse(value, &cred, &why, p) == APR_SUCCESS)
         check_result(value, cred);
     else

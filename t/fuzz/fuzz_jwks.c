@@ -19,21 +19,11 @@
 
 #include "ag_jwk.h"
 #include "asan_pool.h"
-
-static apr_pool_t *root;
-
-#define CHECK(cond)                                                   \
-    do {                                                              \
-        if (!(cond)) {                                                \
-            fprintf(stderr, "fuzz_jwks: broken promise: %s\n", #cond); \
-            abort();                                                  \
-        }                                                             \
-    } while (0)
+#include "fuzz_common.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    apr_initialize();
-    apr_pool_create(&root, NULL);
+    fuzz_init();
     return 0;
 }
 
@@ -157,11 +147,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     apr_pool_create(&p, root);
     asan_pool_begin();
-    copy = malloc(size + 1);
-    if (copy == NULL)
-        abort();
-    memcpy(copy, data, size);
-    copy[size] = '\0';
+    copy = fuzz_cstring(data, size);
     run(copy, size, p);
     free(copy);
     apr_pool_destroy(p);

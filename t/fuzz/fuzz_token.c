@@ -34,22 +34,14 @@
 #include "ag_jwk.h"
 #include "ag_jwt.h"
 #include "asan_pool.h"
+#include "fuzz_common.h"
 
 /* The HMAC key of the seed corpus's HS256 tokens. */
 #define FUZZ_SECRET "fuzz-secret-fuzz-secret-fuzz-sec"
 
-static apr_pool_t *root;
 static const ag_keyset *sets[5];
 static int nsets;
 static unsigned all_algs;
-
-#define CHECK(cond)                                                    \
-    do {                                                               \
-        if (!(cond)) {                                                 \
-            fprintf(stderr, "fuzz_token: broken promise: %s\n", #cond); \
-            abort();                                                   \
-        }                                                              \
-    } while (0)
 
 static const ag_keyset *keyset_of(EVP_PKEY *pkey, const char *kid)
 {
@@ -86,8 +78,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     void *out = NULL;
     int i;
 
-    apr_initialize();
-    apr_pool_create(&root, NULL);
+    fuzz_init();
     atexit(destroy_root);
     if (ag_secretfile_parse(FUZZ_SECRET, strlen(FUZZ_SECRET), NULL, &out,
                             &err, root) != APR_SUCCESS)
