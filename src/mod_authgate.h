@@ -205,10 +205,18 @@ void authgate_bearer_refused(request_rec *r, const char *scopes);
 /* mod_authgate_reload.c: files re-read when they change, and
  * AuthGateRevocationFile. */
 struct ag_reloader;
+/* The reloader of the file PATH (relative to ServerRoot) named by the
+ * directive being read, loaded now; NULL, or the error naming the
+ * directive and the file.  Files named again by the same directive share
+ * one reloader, unless BATON (PARSE's) makes them differ. */
+const char *authgate_reloader_for(cmd_parms *cmd, const char *path,
+                                  apr_size_t max, ag_reload_parse_fn parse,
+                                  void *baton, struct ag_reloader **out);
 /* The current parse of RL's file for R (released with r->pool); a reload
- * is logged at info, a failed one as a warning naming WHAT. */
+ * is logged at info, a failed one as a warning, naming DIRECTIVE and the
+ * file. */
 void *authgate_reload_acquire(request_rec *r, struct ag_reloader *rl,
-                              const char *what);
+                              const char *directive);
 const char *authgate_set_revocation_file(cmd_parms *cmd, void *dconf,
                                          const char *path);
 /* 1 when ID (a JWT jti or an API key id) is listed in the location's

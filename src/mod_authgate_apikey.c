@@ -19,46 +19,14 @@
 
 /* --- directives ------------------------------------------------------- */
 
-/* One reloader per file and configuration pool, however many sections
- * name the file. */
-static apr_status_t file_reloader(cmd_parms *cmd, const char *path,
-                                  ag_reloader **out, const char **err)
-{
-    const char *key = apr_pstrcat(cmd->temp_pool, "authgate-apikey-file:",
-                                  path, NULL);
-    void *found = NULL;
-    apr_status_t rv;
-
-    apr_pool_userdata_get(&found, key, cmd->pool);
-    if (found != NULL) {
-        *out = found;
-        return APR_SUCCESS;
-    }
-    rv = ag_reloader_create(out, path, AG_APIKEY_MAX_FILE,
-                            apr_time_from_sec(1), ag_apikey_parse_reload,
-                            NULL, err, cmd->pool);
-    if (rv == APR_SUCCESS)
-        apr_pool_userdata_set(*out, apr_pstrdup(cmd->pool, key), NULL,
-                              cmd->pool);
-    return rv;
-}
-
 const char *authgate_set_apikey_file(cmd_parms *cmd, void *dconf,
                                      const char *path)
 {
     authgate_dir_conf *conf = dconf;
-    const char *full = ap_server_root_relative(cmd->pool, path);
-    const char *err = NULL;
-    apr_status_t rv;
 
-    if (full == NULL)
-        return apr_psprintf(cmd->pool, "%s: invalid path '%s'",
-                            cmd->cmd->name, path);
-    rv = file_reloader(cmd, full, &conf->apikey_file, &err);
-    if (rv != APR_SUCCESS)
-        return apr_psprintf(cmd->pool, "%s: cannot load '%s': %s (%pm)",
-                            cmd->cmd->name, full, err ? err : "error", &rv);
-    return NULL;
+    return authgate_reloader_for(cmd, path, AG_APIKEY_MAX_FILE,
+                                 ag_apikey_parse_reload, NULL,
+                                 &conf->apikey_file);
 }
 
 /* RFC 9110 §5.6.2 token characters. */
@@ -185,45 +153,24 @@ static apr_status_t apikey_find_other(request_rec *r,
 
 /* --- lookups ---------------------------------------------------------- */
 
-static void log_reload(request_rec *r, const ag_reloader *rl,
-                       ag_reload_event event, const char *err,
-                       const ag_apikey_store *s)
-{
-    if (event == AG_RELOAD_DONE)
-        ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                      "AG00500: API key file %s reloaded: %d keys",
-                      ag_reloader_path(rl), ag_apikey_count(s));
-    else if (event == AG_RELOAD_FAILED)
-        ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
-                      "AG00501: API key file %s: %s; the last good set of "
-                      "keys stays in use", ag_reloader_path(rl),
-                      err != NULL ? err : "cannot load");
-}
-
 /* The file's verdict on KEY; AG_R_APIKEY_UNKNOWN when it has no record. */
 static ag_reason file_lookup(request_rec *r, ag_reloader *rl,
                              const char *key, apr_size_t len,
                              authgate_apikey_match *m)
 {
-    ag_reload_event event;
-    const char *err = NULL;
-    ag_reload_gen *gen = ag_reloader_acquire(rl, apr_time_now(), &event,
-                                             &err);
-    const ag_apikey_store *s = ag_reload_gen_data(gen);
+    const ag_apikey_store *s =
+        authgate_reload_acquire(r, rl, "AuthGateApiKeyFile");
     const ag_apikey_record *rec;
     ag_reason reason = AG_R_APIKEY_UNKNOWN;
 
-    log_reload(r, rl, event, err, s);
+    /* the generation is held until R ends: no copies needed */
     rec = ag_apikey_find(s, key, len);
     if (rec != NULL) {
-        /* copied: the generation may go at the next reload */
-        m->id = apr_pstrdup(r->pool, rec->id);
-        m->user = apr_pstrdup(r->pool, rec->user);
-        m->scope = rec->scopes[0] != '\0' ? apr_pstrdup(r->pool, rec->scopes)
-                                          : NULL;
+        m->id = rec->id;
+        m->user = rec->user;
+        m->scope = rec->scopes[0] != '\0' ? rec->scopes : NULL;
         reason = ag_apikey_check(rec, apr_time_sec(r->request_time));
     }
-    ag_reload_release(rl, gen);
     return reason;
 }
 

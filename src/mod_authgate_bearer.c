@@ -39,6 +39,7 @@ typedef struct {
     ag_reloader *rl;
     const ag_keyset *fixed;
     const char *what;           /* the directive and file, for the log */
+    const char *directive;      /* the directive alone */
 } key_source;
 
 struct authgate_bearer_conf {
@@ -159,28 +160,23 @@ static const char *add_file_source(cmd_parms *cmd, authgate_bearer_conf *bc,
                                    ag_reload_parse_fn parse,
                                    ag_jwk_binding *b)
 {
-    key_source *src;
+    key_source src = {NULL, NULL, NULL, NULL};
     ag_reload_gen *gen;
     ag_reload_event ev;
-    const char *err = NULL;
+    const char *err;
 
-    path = ap_server_root_relative(cmd->pool, path);
-    if (path == NULL)
-        return apr_psprintf(cmd->pool, "%s: invalid path", cmd->cmd->name);
+    err = authgate_reloader_for(cmd, path, max, parse, b, &src.rl);
+    if (err != NULL)
+        return err;
+    src.directive = cmd->cmd->name;
+    src.what = apr_pstrcat(cmd->pool, cmd->cmd->name, " ",
+                           ag_reloader_path(src.rl), NULL);
     if (bc->keys == NULL)
         bc->keys = apr_array_make(cmd->pool, 2, sizeof(key_source));
-    src = apr_array_push(bc->keys);
-    src->fixed = NULL;
-    src->what = apr_pstrcat(cmd->pool, cmd->cmd->name, " ", path, NULL);
-    if (ag_reloader_create(&src->rl, path, max, apr_time_from_sec(1), parse,
-                           b, &err, cmd->pool) != APR_SUCCESS) {
-        bc->keys->nelts--;
-        return apr_psprintf(cmd->pool, "%s: %s: %s", cmd->cmd->name, path,
-                            err);
-    }
-    gen = ag_reloader_acquire(src->rl, apr_time_now(), &ev, &err);
-    log_warnings(cmd, src->what, ag_reload_gen_data(gen));
-    ag_reload_release(src->rl, gen);
+    APR_ARRAY_PUSH(bc->keys, key_source) = src;
+    gen = ag_reloader_acquire(src.rl, apr_time_now(), &ev, &err);
+    log_warnings(cmd, src.what, ag_reload_gen_data(gen));
+    ag_reload_release(src.rl, gen);
     return NULL;
 }
 
@@ -236,6 +232,7 @@ const char *authgate_set_jwt_secret(cmd_parms *cmd, void *dconf, int argc,
     src->rl = NULL;
     src->fixed = ks;
     src->what = "AuthGateJWTSecret base64:";
+    src->directive = cmd->cmd->name;
     return NULL;
 }
 
@@ -632,7 +629,8 @@ static const ag_keyset **keysets(request_rec *r,
     for (i = 0; i < bc->keys->nelts; i++) {
         const key_source *src = &APR_ARRAY_IDX(bc->keys, i, key_source);
 
-        sets[i] = src->rl ? authgate_reload_acquire(r, src->rl, src->what)
+        sets[i] = src->rl ? authgate_reload_acquire(r, src->rl,
+                                                    src->directive)
                           : src->fixed;
     }
     return sets;

@@ -61,7 +61,7 @@ replace($orig . "this is not a record\n");
 settle();
 ($user, $log) = logged(sub { user_of($KEY{before}) });
 ok t_cmp($user, 'before', 'a malformed file keeps the last good set');
-ok t_cmp($log, qr/AG00501: API key file \S+apikeys-reload.txt: line 3: fewer than 7 fields/,
+ok t_cmp($log, qr/AG00302: AuthGateApiKeyFile \S+apikeys-reload.txt: line 3: fewer than 7 fields/,
          'a warning names the line');
 ok $log !~ /this is not a record/;
 
@@ -70,7 +70,7 @@ unlink $file or die "unlink: $!";
 settle();
 ($user, $log) = logged(sub { user_of($KEY{before}) });
 ok t_cmp($user, 'before', 'a vanished file keeps the last good set');
-ok t_cmp($log, qr/AG00501: API key file \S+: cannot read file/,
+ok t_cmp($log, qr/AG00302: AuthGateApiKeyFile \S+: cannot read file/,
          'with a warning');
 
 # the file back
@@ -78,7 +78,7 @@ replace($orig);
 settle();
 ($user, $log) = logged(sub { user_of($KEY{before}) });
 ok t_cmp($user, 'before', 'the file back: its key works');
-ok t_cmp($log, qr/AG00500: API key file \S+apikeys-reload.txt reloaded: 1 keys/,
+ok t_cmp($log, qr/AG00301: AuthGateApiKeyFile \S+apikeys-reload.txt: reloaded/,
          'the reload is logged');
 
 # a key added by the tool
@@ -89,7 +89,7 @@ ok t_cmp($new, qr/^ag_[0-9a-f]{16}_[0-9A-Za-z]{43}$/, 'it printed a key');
 settle();
 ($user, $log) = logged(sub { user_of($new) });
 ok t_cmp($user, 'newbie', 'the new key works after a second');
-ok t_cmp($log, qr/reloaded: 2 keys/, 'two keys now');
+ok t_cmp($log, qr/AG00301: AuthGateApiKeyFile \S+: reloaded/, 'the reload is logged');
 ok t_cmp(user_of($KEY{before}), 'before', 'the old key still works');
 $res = GET $url, 'X-API-Key' => $new;
 ok t_cmp($res->content, qr/^AUTHGATE_SCOPE=fresh$/m, 'with its scope');

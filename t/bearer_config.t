@@ -58,13 +58,13 @@ refused('a good configuration passes',
         qq{AuthGateJWTKeyFile "$pub"}, undef);
 refused('an unreadable key file',
         qq{AuthGateJWTKeyFile "$t/keys/missing.pub"},
-        qr/line 14 of \S+httpd.conf:\s+AuthGateJWTKeyFile: \S+missing.pub: cannot read file/);
+        qr/line 14 of \S+httpd.conf:\s+AuthGateJWTKeyFile: cannot load '\S+missing.pub': cannot read file/);
 refused('a key file that is no key',
         qq{AuthGateJWTKeyFile "$t/keys/revoked.txt"},
-        qr/AuthGateJWTKeyFile: \S+revoked.txt: not a PEM public key/);
+        qr/AuthGateJWTKeyFile: cannot load '\S+revoked.txt': not a PEM public key/);
 refused('a private key where a public key belongs',
         qq{AuthGateJWTKeyFile "$t/keys/rsa.key"},
-        qr/AuthGateJWTKeyFile: \S+rsa.key: holds a private key/);
+        qr/AuthGateJWTKeyFile: cannot load '\S+rsa.key': holds a private key/);
 refused('an unknown algorithm',
         qq{AuthGateJWTKeyFile "$pub"\nAuthGateJWTAlgorithms RS256 XS256},
         qr/line 15 of .*\s+AuthGateJWTAlgorithms: unknown algorithm 'XS256'/);

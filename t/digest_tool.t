@@ -73,7 +73,7 @@ unlike $text, qr/tool-pw/, 'the password is not in the file';
 sleep 1.2;   # the user file is checked at most once a second
 is login('dave', 'tool-pw'), 200, 'dave logs in without a restart (SHA-256)';
 is login('dave', 'tool-pw', 'MD5'), 200, '... and with MD5';
-like log_since($mark), qr/AG00431: AuthGateUserFile \S+digest-live\.users reloaded/,
+like log_since($mark), qr/AG00301: AuthGateUserFile \S+digest-live\.users: reloaded/,
     'the reload is logged';
 
 ($rc, $out) = tool("new-pw\n", 'digest', '--password-stdin', $live, 'digest',
@@ -98,7 +98,7 @@ sleep 1.2;
 # all of them.)
 is login('carol', 'first-pw'), 200, 'a broken file: carol still logs in';
 like log_since($mark),
-    qr/\[authgate:warn\][^\n]*AG00432: AuthGateUserFile \S+: line \d+: not USER:REALM:HASHES; the last good version stays in use/,
+    qr/\[authgate:warn\][^\n]*AG00302: AuthGateUserFile \S+: line \d+: not USER:REALM:HASHES; the last good version stays in use/,
     '... with a warning naming the line';
 
 ($rc, $out) = tool("x\n", 'digest', '--password-stdin', $live, 'digest', 'eve');
