@@ -5,10 +5,10 @@
 #include <apr_strings.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "ag_apikey.h"
+#include "ag_hash.h"
 
 #define FIELDS 7
 
@@ -19,22 +19,10 @@ struct ag_apikey_store {
     apr_uint32_t mask;       /* slots - 1, slots a power of two */
 };
 
-static const char hexdigits[] = "0123456789abcdef";
 static const char base62[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /* --- keys ------------------------------------------------------------- */
-
-static void hex_encode(const unsigned char *in, apr_size_t len, char *out)
-{
-    apr_size_t i;
-
-    for (i = 0; i < len; i++) {
-        out[2 * i] = hexdigits[in[i] >> 4];
-        out[2 * i + 1] = hexdigits[in[i] & 0x0f];
-    }
-    out[2 * len] = '\0';
-}
 
 /* N characters of [0-9A-Za-z], each uniform: bytes of 248 and above are
  * dropped so that `b % 62` has no bias (248 = 4 * 62). */
@@ -72,7 +60,7 @@ apr_status_t ag_apikey_generate(const char **key, const char **id,
         return APR_EGENERAL;
     k = apr_palloc(p, plen + AG_APIKEY_ID_LEN + 1 + AG_APIKEY_SECRET_LEN + 1);
     memcpy(k, AG_APIKEY_PREFIX, plen);
-    hex_encode(raw, sizeof(raw), k + plen);
+    ag_hex_encode(raw, sizeof(raw), k + plen);
     k[plen + AG_APIKEY_ID_LEN] = '_';
     secret = k + plen + AG_APIKEY_ID_LEN + 1;
     rv = random_base62(secret, AG_APIKEY_SECRET_LEN);
@@ -127,11 +115,8 @@ const char *ag_apikey_key_id(const char *key, apr_size_t len, apr_pool_t *p)
 void ag_apikey_hash(const char *key, apr_size_t len,
                     unsigned char out[AG_APIKEY_SHA256_LEN])
 {
-    unsigned int n = AG_APIKEY_SHA256_LEN;
-
-    if (EVP_Digest(key, len, out, &n, EVP_sha256(), NULL) != 1)
-        /* cannot happen with a working libcrypto; never match anything */
-        memset(out, 0, AG_APIKEY_SHA256_LEN);
+    /* on failure the hash is zeros, which no stored key has */
+    ag_sha256(key, len, out);
 }
 
 const char *ag_apikey_hash_hex(const char *key, apr_size_t len,
@@ -141,7 +126,7 @@ const char *ag_apikey_hash_hex(const char *key, apr_size_t len,
     char *out = apr_palloc(p, 2 * AG_APIKEY_SHA256_LEN + 1);
 
     ag_apikey_hash(key, len, sha);
-    hex_encode(sha, sizeof(sha), out);
+    ag_hex_encode(sha, sizeof(sha), out);
     return out;
 }
 
@@ -303,7 +288,7 @@ const char *ag_apikey_record_format(const ag_apikey_record *rec,
 {
     char sha[2 * AG_APIKEY_SHA256_LEN + 1];
 
-    hex_encode(rec->sha256, AG_APIKEY_SHA256_LEN, sha);
+    ag_hex_encode(rec->sha256, AG_APIKEY_SHA256_LEN, sha);
     return apr_psprintf(p, "%s:%s:%s:%s:%" APR_INT64_T_FMT ":%s:%s",
                         rec->id, sha, rec->user,
                         opt_time_format(rec->expires, p), rec->created,

@@ -8,6 +8,7 @@
 #include <openssl/evp.h>
 
 #include "ag_digest.h"
+#include "ag_hash.h"
 
 static const struct {
     const char *name;
@@ -111,18 +112,6 @@ const EVP_MD *ag_digest_evp(ag_digest_hash hash)
 
 #define evp_md ag_digest_evp
 
-static void to_hex(const unsigned char *md, unsigned int len, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    unsigned int i;
-
-    for (i = 0; i < len; i++) {
-        out[2 * i] = digits[md[i] >> 4];
-        out[2 * i + 1] = digits[md[i] & 0x0f];
-    }
-    out[2 * len] = '\0';
-}
-
 /* hex(H(PARTS[0] ":" PARTS[1] ":" ...)) into OUT. */
 static void hash_joined(ag_digest_hash hash, const char *const *parts,
                         int n, char *out)
@@ -149,7 +138,7 @@ static void hash_joined(ag_digest_hash hash, const char *const *parts,
         out[ag_digest_hash_hexlen(hash)] = '\0';
         return;
     }
-    to_hex(md, len, out);
+    ag_hex_encode(md, len, out);
 }
 
 void ag_digest_hex(ag_digest_hash hash, const void *data, apr_size_t len,
@@ -163,7 +152,7 @@ void ag_digest_hex(ag_digest_hash hash, const void *data, apr_size_t len,
         out[ag_digest_hash_hexlen(hash)] = '\0';
         return;
     }
-    to_hex(md, mdlen, out);
+    ag_hex_encode(md, mdlen, out);
 }
 
 void ag_digest_ha1(ag_digest_hash hash, const char *user, const char *realm,
@@ -246,7 +235,7 @@ void ag_digest_ctx_final(ag_digest_ctx *ctx, char *out)
         out[ag_digest_hash_hexlen(ctx->hash)] = '\0';
         return;
     }
-    to_hex(md, len, out);
+    ag_hex_encode(md, len, out);
 }
 
 /* --- the response's parameters ------------------------------------------ */

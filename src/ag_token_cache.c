@@ -5,9 +5,9 @@
 #include <apr_thread_mutex.h>
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
 
 #include "ag_jwk.h"
+#include "ag_hash.h"
 #include "ag_token_cache.h"
 
 typedef struct {
@@ -63,13 +63,10 @@ apr_status_t ag_token_cache_create(ag_token_cache **out, unsigned entries,
     return APR_SUCCESS;
 }
 
-void ag_token_cache_key(const char *token, apr_size_t len,
-                        unsigned char key[AG_TOKEN_CACHE_KEY_LEN])
+int ag_token_cache_key(const char *token, apr_size_t len,
+                       unsigned char key[AG_TOKEN_CACHE_KEY_LEN])
 {
-    unsigned int n = 0;
-
-    /* the digest fetched once, not at every request */
-    EVP_Digest(token, len, key, &n, ag_jwt_alg_md(AG_JWT_HS256), NULL);
+    return ag_sha256(token, len, key);
 }
 
 static unsigned slot_of(const ag_token_cache *c, const unsigned char *key)

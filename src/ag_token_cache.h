@@ -35,9 +35,10 @@ typedef struct {
 apr_status_t ag_token_cache_create(ag_token_cache **out, unsigned entries,
                                    apr_interval_time_t ttl, apr_pool_t *p);
 
-/* The cache key of a token. */
-void ag_token_cache_key(const char *token, apr_size_t len,
-                        unsigned char key[AG_TOKEN_CACHE_KEY_LEN]);
+/* The cache key of a token; 0 when it could not be made (then the token
+ * is neither looked up nor stored). */
+int ag_token_cache_key(const char *token, apr_size_t len,
+                       unsigned char key[AG_TOKEN_CACHE_KEY_LEN]);
 
 /* 1 and *OUT (strings copied into P) when KEY has a live entry checked
  * under POLICY. */

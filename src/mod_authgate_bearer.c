@@ -733,7 +733,7 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
     ag_jwt_policy pol;
     ag_jwt_result jr;
     ag_reason reason;
-    int n = bc->keys->nelts;
+    int n = bc->keys->nelts, cached;
 
     fill_policy(bc, &pol);
     if (len > pol.max_size) {   /* before hashing or parsing anything */
@@ -741,9 +741,8 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
         return;
     }
     sets = keysets(r, bc);
-    if (token_cache != NULL)
-        ag_token_cache_key(token, len, key);
-    if (token_cache == NULL ||
+    cached = token_cache != NULL && ag_token_cache_key(token, len, key);
+    if (!cached ||
         !from_cache(r, bc, token, len, key, sets, n, res, &jti)) {
         reason = ag_jwt_verify(token, len, &pol, sets, n, apr_time_now(), &jr,
                                r->pool);
@@ -765,7 +764,7 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
         res->claims_json = apr_pstrmemdup(r->pool, jr.payload_json,
                                           jr.payload_len);
         jti = jr.jti;
-        if (token_cache != NULL) {
+        if (cached) {
             ag_token_entry e = {jr.user, jr.scope, jr.kid, jr.jti,
                                 jr.expires, ag_keyset_serial(jr.keyset),
                                 bc->id};

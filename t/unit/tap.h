@@ -49,7 +49,7 @@ static void tap_ok(int pass, const char *file, int line, const char *fmt,
                    g_ ? g_ : "(null)", w_ ? w_ : "(null)");                 \
     } while (0)
 
-static apr_pool_t *tap_pool(void)
+static __attribute__((unused)) apr_pool_t *tap_pool(void)
 {
     static apr_pool_t *p;
 
