@@ -12,6 +12,7 @@
 #include "ag_json.h"
 #include "ag_jwk.h"
 #include "ag_jwk_private.h"
+#include "ag_jwt.h"
 
 /* Longest kid kept from a JWKS. */
 #define MAX_KID 256
@@ -317,10 +318,12 @@ apr_status_t ag_jwks_parse(const char *data, apr_size_t len, ag_keyset *ks,
             added++;
         }
         else {
-            ag_keyset_warn(ks, apr_psprintf(p, "key %d%s%.64s%s skipped: %s",
+            /* the kid is file content: made safe for the log */
+            ag_keyset_warn(ks, apr_psprintf(p, "key %d%s%s%s skipped: %s",
                                             i, kid ? " (kid " : "",
-                                            kid ? kid : "", kid ? ")" : "",
-                                            why));
+                                            kid ? ag_jwt_log_safe(kid, p)
+                                                : "",
+                                            kid ? ")" : "", why));
         }
         i++;
     }

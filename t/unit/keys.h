@@ -65,7 +65,7 @@ static const char *b64u(const char *s, apr_pool_t *p)
 /* A token with exactly HEADER and CLAIMS (JSON texts), signed the way
  * ALG says with PRIV (PEM) or SECRET, by OpenSSL directly: for headers
  * no signer would write.  DER_ECDSA keeps OpenSSL's DER signature. */
-static const char *test_token(const char *header, const char *claims,
+static __attribute__((unused)) const char *test_token(const char *header, const char *claims,
                               ag_jwt_alg alg, const char *priv,
                               const unsigned char *secret,
                               apr_size_t secret_len, int der_ecdsa,

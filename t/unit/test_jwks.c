@@ -101,6 +101,11 @@ static void test_entries(apr_pool_t *p)
     w = skipped("{\"kty\":\"RSA\",\"use\":\"enc\",\"n\":\"" RFC7638_N
                 "\",\"e\":\"AQAB\"}", p);
     ok(w != NULL && strstr(w, "use") != NULL, "use enc is skipped: %s", w);
+    w = skipped("{\"kty\":\"RSA\",\"use\":\"enc\",\"kid\":\"a\\nb\\u0007\","
+                "\"n\":\"" RFC7638_N "\",\"e\":\"AQAB\"}", p);
+    ok(w != NULL && strchr(w, '\n') == NULL && strchr(w, '\a') == NULL &&
+           strstr(w, "a\\x0ab\\x07") != NULL,
+       "a skipped key's kid is escaped for the log: %s", w);
     w = skipped("{\"kty\":\"RSA\",\"key_ops\":[\"encrypt\"],\"n\":\""
                 RFC7638_N "\",\"e\":\"AQAB\"}", p);
     ok(w != NULL && strstr(w, "key_ops") != NULL, "key_ops without verify");
