@@ -17,6 +17,8 @@
 #include <http_core.h>
 #include <util_mutex.h>
 
+#include <openssl/crypto.h>
+
 #include "mod_authgate.h"
 
 #define STATE_MUTEX_TYPE "authgate-state"
@@ -92,7 +94,7 @@ const char *authgate_set_nonce_secret(cmd_parms *cmd, void *dconf,
                             cmd->cmd->name, path, &rv);
     conf->nonce_secret = apr_pcalloc(cmd->pool, sizeof(*conf->nonce_secret));
     err = ag_nonce_secret_from_text(data, len, conf->nonce_secret, cmd->pool);
-    memset(data, 0, len);
+    OPENSSL_cleanse(data, len);   /* not optimised away, as memset may be */
     if (err != NULL)
         return apr_psprintf(cmd->pool, "%s: %s: %s", cmd->cmd->name, path,
                             err);
