@@ -59,10 +59,32 @@ struct authgate_bearer_conf {
 
 /* --- configuration ------------------------------------------------------ */
 
-/* Ids of the sections' Bearer configurations, in the order httpd reads
- * them: the same in every process of one configuration generation.
- * .htaccess files are read by request threads, hence the atomic. */
-static volatile apr_uint64_t next_conf_id;
+/* splitmix64's finalizer: the id of a merge, from its two parts. */
+static apr_uint64_t mix_ids(apr_uint64_t a, apr_uint64_t b);
+
+/* A section's Bearer configuration is named by what it says: each Bearer
+ * directive read mixes its name and arguments into the id.  Two sections
+ * that say the same thing check tokens alike and may share cache entries;
+ * an .htaccess file, read again at every request, keeps its id until its
+ * text changes (a counter would give it a new id, and a useless cache
+ * entry, at every request). */
+static apr_uint64_t text_id(apr_uint64_t id, const cmd_parms *cmd)
+{
+    const char *parts[2];
+    int i;
+
+    parts[0] = cmd->cmd->name;
+    parts[1] = cmd->directive != NULL ? cmd->directive->args : "";
+    for (i = 0; i < 2; i++) {
+        apr_uint64_t h = 0xcbf29ce484222325ULL;     /* FNV-1a */
+        const unsigned char *c;
+
+        for (c = (const unsigned char *)parts[i]; *c != '\0'; c++)
+            h = (h ^ *c) * 0x100000001b3ULL;
+        id = mix_ids(id, h);
+    }
+    return id;
+}
 
 static authgate_bearer_conf *bearer_of(cmd_parms *cmd, void *dconf)
 {
@@ -71,12 +93,13 @@ static authgate_bearer_conf *bearer_of(cmd_parms *cmd, void *dconf)
     if (conf->bearer == NULL) {
         authgate_bearer_conf *bc = apr_pcalloc(cmd->pool, sizeof(*bc));
 
-        bc->id = apr_atomic_inc64(&next_conf_id) + 1;
+        bc->id = 1;
         bc->leeway = -1;
         bc->max_size = -1;
         bc->query = AUTHGATE_UNSET;
         conf->bearer = bc;
     }
+    conf->bearer->id = text_id(conf->bearer->id, cmd);
     return conf->bearer;
 }
 
@@ -358,7 +381,6 @@ int authgate_bearer_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
     cache_conf.entries = CACHE_DEFAULT_ENTRIES;
     cache_conf.seconds = CACHE_DEFAULT_SECONDS;
     token_cache = NULL;
-    next_conf_id = 0;
     return OK;
 }
 
