@@ -227,31 +227,64 @@ typedef struct {
     apr_bucket_brigade *kept;
 } kept_body;
 
+/* Moves (or, with COPY, copies) the buckets of KEPT before E to BB. */
+static apr_status_t hand_over(apr_bucket_brigade *kept, apr_bucket *e,
+                              apr_bucket_brigade *bb, int copy)
+{
+    apr_bucket *b = APR_BRIGADE_FIRST(kept), *next, *c;
+    apr_status_t rv;
+
+    for (; b != APR_BRIGADE_SENTINEL(kept) && b != e; b = next) {
+        next = APR_BUCKET_NEXT(b);
+        if (!copy) {
+            APR_BUCKET_REMOVE(b);
+            APR_BRIGADE_INSERT_TAIL(bb, b);
+            continue;
+        }
+        rv = apr_bucket_copy(b, &c);
+        if (rv != APR_SUCCESS)
+            return rv;
+        APR_BRIGADE_INSERT_TAIL(bb, c);
+    }
+    return APR_SUCCESS;
+}
+
+/* The body was read from the connection to hash it: every read of it now
+ * comes from what was kept, never from the connection, which may already
+ * hold the next request. */
 apr_status_t authgate_kept_body_filter(ap_filter_t *f, apr_bucket_brigade *bb,
                                        ap_input_mode_t mode,
                                        apr_read_type_e block,
                                        apr_off_t readbytes)
 {
     kept_body *ctx = f->ctx;
+    apr_bucket_brigade *line;
     apr_bucket *e;
     apr_status_t rv;
 
-    if (mode != AP_MODE_READBYTES)
-        return ap_get_brigade(f->next, bb, mode, block, readbytes);
     if (APR_BRIGADE_EMPTY(ctx->kept)) {
         APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(f->c->bucket_alloc));
         return APR_SUCCESS;
     }
-    rv = apr_brigade_partition(ctx->kept, readbytes, &e);
-    if (rv != APR_SUCCESS && rv != APR_INCOMPLETE)
-        return rv;
-    while (!APR_BRIGADE_EMPTY(ctx->kept) && APR_BRIGADE_FIRST(ctx->kept) != e) {
-        apr_bucket *b = APR_BRIGADE_FIRST(ctx->kept);
-
-        APR_BUCKET_REMOVE(b);
-        APR_BRIGADE_INSERT_TAIL(bb, b);
+    switch (mode) {
+    case AP_MODE_READBYTES:
+    case AP_MODE_SPECULATIVE:
+        rv = apr_brigade_partition(ctx->kept, readbytes, &e);
+        if (rv != APR_SUCCESS && rv != APR_INCOMPLETE)
+            return rv;
+        return hand_over(ctx->kept, e, bb, mode == AP_MODE_SPECULATIVE);
+    case AP_MODE_GETLINE:
+        line = apr_brigade_create(f->r->pool, f->c->bucket_alloc);
+        rv = apr_brigade_split_line(line, ctx->kept, APR_BLOCK_READ,
+                                    HUGE_STRING_LEN);
+        if (rv != APR_SUCCESS)
+            return rv;
+        APR_BRIGADE_CONCAT(bb, line);
+        return APR_SUCCESS;
+    default:        /* EXHAUSTIVE, EATCRLF, INIT: nothing else to give */
+        APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(f->c->bucket_alloc));
+        return APR_SUCCESS;
     }
-    return APR_SUCCESS;
 }
 
 /* Reads the whole body (at most AUTH_INT_BODY_MAX bytes), hashes it into
