@@ -4,7 +4,6 @@
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 
 #include "ag_base64.h"
@@ -22,70 +21,95 @@
  * looks the algorithms up at every call.) */
 #define HMAC_BLOCK 64
 
-typedef struct {
+struct ag_nonce_key {
     EVP_MD_CTX *inner;      /* SHA-256 state after key ^ ipad */
     EVP_MD_CTX *outer;      /* SHA-256 state after key ^ opad */
-} prepared_key;
+};
 
-static apr_status_t prepared_cleanup(void *data)
+static apr_status_t key_cleanup(void *data)
 {
-    prepared_key *k = data;
+    ag_nonce_key *k = data;
 
     EVP_MD_CTX_free(k->inner);
     EVP_MD_CTX_free(k->outer);
     return APR_SUCCESS;
 }
 
-static void prepare(ag_nonce_secret *s, apr_pool_t *p)
+/* The hash state after KEY (HMAC_BLOCK bytes) xor PAD, into CTX. */
+static int absorb_pad(EVP_MD_CTX *ctx, const unsigned char *key,
+                      unsigned char pad)
 {
-    const EVP_MD *md = ag_digest_evp(AG_DIGEST_HASH_SHA256);
-    unsigned char key[HMAC_BLOCK] = {0}, pad[HMAC_BLOCK];
-    unsigned int klen = 0;
-    prepared_key *k = apr_pcalloc(p, sizeof(*k));
+    unsigned char block[HMAC_BLOCK];
     int i, good;
 
-    s->prepared = NULL;
-    if (s->len > HMAC_BLOCK)
-        good = EVP_Digest(s->bytes, s->len, key, &klen, md, NULL) == 1;
+    for (i = 0; i < HMAC_BLOCK; i++)
+        block[i] = key[i] ^ pad;
+    good = EVP_DigestInit_ex(ctx, ag_digest_evp(AG_DIGEST_HASH_SHA256),
+                             NULL) == 1 &&
+           EVP_DigestUpdate(ctx, block, HMAC_BLOCK) == 1;
+    OPENSSL_cleanse(block, sizeof(block));
+    return good;
+}
+
+static ag_nonce_key *key_prepare(const unsigned char *bytes, apr_size_t len,
+                                 apr_pool_t *p)
+{
+    unsigned char key[HMAC_BLOCK] = {0};
+    unsigned int klen = 0;
+    ag_nonce_key *k = apr_pcalloc(p, sizeof(*k));
+    int good;
+
+    if (len > HMAC_BLOCK)
+        good = EVP_Digest(bytes, len, key, &klen,
+                          ag_digest_evp(AG_DIGEST_HASH_SHA256), NULL) == 1;
     else {
-        memcpy(key, s->bytes, s->len);
+        memcpy(key, bytes, len);
         good = 1;
     }
     k->inner = EVP_MD_CTX_new();
     k->outer = EVP_MD_CTX_new();
-    apr_pool_cleanup_register(p, k, prepared_cleanup, apr_pool_cleanup_null);
-    for (i = 0; i < HMAC_BLOCK; i++)
-        pad[i] = key[i] ^ 0x36;
+    apr_pool_cleanup_register(p, k, key_cleanup, apr_pool_cleanup_null);
     good = good && k->inner != NULL && k->outer != NULL &&
-           EVP_DigestInit_ex(k->inner, md, NULL) == 1 &&
-           EVP_DigestUpdate(k->inner, pad, HMAC_BLOCK) == 1;
-    for (i = 0; i < HMAC_BLOCK; i++)
-        pad[i] = key[i] ^ 0x5c;
-    good = good && EVP_DigestInit_ex(k->outer, md, NULL) == 1 &&
-           EVP_DigestUpdate(k->outer, pad, HMAC_BLOCK) == 1;
+           absorb_pad(k->inner, key, 0x36) && absorb_pad(k->outer, key, 0x5c);
     OPENSSL_cleanse(key, sizeof(key));
-    OPENSSL_cleanse(pad, sizeof(pad));
-    if (good)
-        s->prepared = k;
+    return good ? k : NULL;
 }
 
-/* HMAC-SHA-256 of MSG under a prepared key into MAC (32 bytes). */
-static int prepared_hmac(const prepared_key *k, const unsigned char *msg,
-                         apr_size_t len, unsigned char *mac)
+/* HMAC-SHA-256(secret, LABEL 0x00 REALM 0x00 DATA) into MAC (32 bytes). */
+static apr_status_t mac_of(const ag_nonce_secret *secret, const char *label,
+                           const char *realm, const unsigned char *data,
+                           apr_size_t len, unsigned char *mac)
 {
     unsigned char inner[EVP_MAX_MD_SIZE];
     unsigned int n = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    EVP_MD_CTX *ctx;
     int good;
 
-    good = ctx != NULL && EVP_MD_CTX_copy_ex(ctx, k->inner) == 1 &&
-           EVP_DigestUpdate(ctx, msg, len) == 1 &&
+    if (secret->key == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
+        return APR_EGENERAL;
+    good = EVP_MD_CTX_copy_ex(ctx, secret->key->inner) == 1 &&
+           EVP_DigestUpdate(ctx, label, strlen(label) + 1) == 1 &&
+           EVP_DigestUpdate(ctx, realm, strlen(realm) + 1) == 1 &&
+           (len == 0 || EVP_DigestUpdate(ctx, data, len) == 1) &&
            EVP_DigestFinal_ex(ctx, inner, &n) == 1 &&
-           EVP_MD_CTX_copy_ex(ctx, k->outer) == 1 &&
+           EVP_MD_CTX_copy_ex(ctx, secret->key->outer) == 1 &&
            EVP_DigestUpdate(ctx, inner, n) == 1 &&
            EVP_DigestFinal_ex(ctx, mac, &n) == 1;
     EVP_MD_CTX_free(ctx);
-    return good;
+    return good ? APR_SUCCESS : APR_EGENERAL;
+}
+
+/* The key prepared and the opaque made, once, when the secret is made. */
+static apr_status_t secret_prepare(ag_nonce_secret *s, apr_pool_t *p)
+{
+    unsigned char mac[EVP_MAX_MD_SIZE];
+
+    s->key = key_prepare(s->bytes, s->len, p);
+    if (s->key == NULL ||
+        mac_of(s, "authgate-opaque", "", NULL, 0, mac) != APR_SUCCESS)
+        return APR_ENOMEM;
+    s->opaque = ag_base64_encode(mac, 12, AG_BASE64URL, p);
+    return APR_SUCCESS;
 }
 
 const char *ag_nonce_secret_from_text(const char *data, apr_size_t len,
@@ -100,7 +124,8 @@ const char *ag_nonce_secret_from_text(const char *data, apr_size_t len,
         return "the secret is longer than 4096 bytes";
     out->bytes = apr_pmemdup(p, data, len);
     out->len = len;
-    prepare(out, p);
+    if (secret_prepare(out, p) != APR_SUCCESS)
+        return "out of memory";
     return NULL;
 }
 
@@ -112,38 +137,7 @@ apr_status_t ag_nonce_secret_random(ag_nonce_secret *out, apr_pool_t *p)
         return APR_EGENERAL;
     out->bytes = bytes;
     out->len = SECRET_RANDOM_LEN;
-    prepare(out, p);
-    return APR_SUCCESS;
-}
-
-/* HMAC-SHA-256(secret, LABEL 0x00 SHA-256(REALM) DATA) into MAC. */
-static apr_status_t mac_of(const ag_nonce_secret *secret, const char *label,
-                           const char *realm, const unsigned char *data,
-                           apr_size_t len, unsigned char *mac)
-{
-    unsigned char msg[32 + 1 + 32 + ISSUED_LEN + RANDOM_LEN];
-    apr_size_t label_len = strlen(label), n = 0;
-    unsigned int maclen = 0;
-
-    if (label_len > 32 || len > ISSUED_LEN + RANDOM_LEN)
-        return APR_EINVAL;
-    memcpy(msg, label, label_len);
-    n = label_len;
-    msg[n++] = 0;
-    if (EVP_Digest(realm, strlen(realm), msg + n, NULL,
-                   ag_digest_evp(AG_DIGEST_HASH_SHA256), NULL) != 1)
-        return APR_EGENERAL;
-    n += 32;
-    if (len > 0)
-        memcpy(msg + n, data, len);
-    n += len;
-    if (secret->prepared != NULL)
-        return prepared_hmac(secret->prepared, msg, n, mac) ? APR_SUCCESS
-                                                            : APR_EGENERAL;
-    if (HMAC(EVP_sha256(), secret->bytes, (int)secret->len, msg, n, mac,
-             &maclen) == NULL)
-        return APR_EGENERAL;
-    return APR_SUCCESS;
+    return secret_prepare(out, p);
 }
 
 apr_status_t ag_nonce_make(const ag_nonce_secret *secret, const char *realm,
@@ -203,15 +197,9 @@ apr_interval_time_t ag_nonce_time_left(const ag_nonce_info *info,
     return info->issued + lifetime - now;
 }
 
-const char *ag_nonce_opaque(const ag_nonce_secret *secret, const char *realm,
-                            apr_pool_t *p)
+const char *ag_nonce_opaque(const ag_nonce_secret *secret)
 {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-
-    if (mac_of(secret, "authgate-opaque", realm, NULL, 0, mac) !=
-        APR_SUCCESS)
-        return "";
-    return ag_base64_encode(mac, 12, AG_BASE64URL, p);
+    return secret->opaque;
 }
 
 /* --- nonce-counts ----------------------------------------------------------- */

@@ -37,13 +37,16 @@
 /* Length of a nonce as text. */
 #define AG_NONCE_TEXT_LEN 48
 
+typedef struct ag_nonce_key ag_nonce_key;
+
 typedef struct {
     const unsigned char *bytes;
     apr_size_t len;
-    /* The HMAC key prepared (the hash states after the inner and outer
-     * pads), made by the two functions below and freed with their pool;
-     * NULL for a secret made otherwise, which is then used as it is. */
-    void *prepared;
+    /* Made with the secret by the two functions below, freed with their
+     * pool: the HMAC key prepared (the hash states after the inner and
+     * outer pads) and the opaque of the challenges. */
+    ag_nonce_key *key;
+    const char *opaque;
 } ag_nonce_secret;
 
 /* The secret in the text of a secret file: its bytes, without trailing
@@ -77,9 +80,11 @@ apr_interval_time_t ag_nonce_time_left(const ag_nonce_info *info,
                                        apr_interval_time_t lifetime,
                                        apr_time_t now);
 
-/* The opaque value of REALM's challenges: fixed per secret and realm. */
-const char *ag_nonce_opaque(const ag_nonce_secret *secret, const char *realm,
-                            apr_pool_t *p);
+/* The opaque of the challenges: base64url of the first 12 bytes of
+ * HMAC-SHA-256(secret, "authgate-opaque" 0x00 0x00), fixed per secret (it
+ * names the server, or the fleet that shares the secret; the nonce is what
+ * is bound to the realm), made once with the secret. */
+const char *ag_nonce_opaque(const ag_nonce_secret *secret);
 
 /* --- nonce-counts ----------------------------------------------------------- */
 

@@ -517,7 +517,7 @@ static int check_request(request_rec *r, const authgate_dir_conf *conf,
     else if (strcmp(req->realm, realm) != 0)
         why = "another realm";
     else if (req->opaque != NULL &&
-             strcmp(req->opaque, ag_nonce_opaque(secret, realm, r->pool)))
+             strcmp(req->opaque, ag_nonce_opaque(secret)))
         why = "another opaque";
     else if (ag_nonce_check(secret, realm, req->nonce, info, r->pool) !=
              APR_SUCCESS)
@@ -618,7 +618,7 @@ static void digest_challenge(request_rec *r, const authgate_dir_conf *conf,
                       "AG00418: cannot make a Digest nonce");
         return;
     }
-    opaque = ag_nonce_opaque(secret, realm, r->pool);
+    opaque = ag_nonce_opaque(secret);
     qop = qop_list(qops(conf));
     for (i = 0; i < algs->nelts; i++) {
         ag_challenge *c = ag_challenge_make("Digest", r->pool);

@@ -24,13 +24,25 @@
 #include "asan_pool.h"
 #include "fuzz_common.h"
 
-static ag_nonce_secret secret = {
-    (const unsigned char *)"fuzz-secret-fuzz-secret-fuzz-secret!", 36, NULL
-};
+static ag_nonce_secret secret;
+static apr_pool_t *secret_pool;
+
+static void secret_free(void)
+{
+    apr_pool_destroy(secret_pool);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+    static const char text[] = "fuzz-secret-fuzz-secret-fuzz-secret!";
+
     fuzz_init();
+    /* the secret (its prepared key) lives until the fuzzer exits */
+    if (apr_pool_create(&secret_pool, NULL) != APR_SUCCESS ||
+        ag_nonce_secret_from_text(text, sizeof(text) - 1, &secret,
+                                  secret_pool) != NULL)
+        abort();
+    atexit(secret_free);
     return 0;
 }
 

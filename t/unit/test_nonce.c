@@ -4,6 +4,10 @@
 
 #include <apr_strings.h>
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "ag_base64.h"
 #include "ag_nonce.h"
 #include "tap.h"
 
@@ -86,18 +90,15 @@ static void test_nonce(void)
     ok(ag_nonce_time_left(&info, 300 * SEC, now + 301 * SEC) < 0,
        "stale after the lifetime");
 
-    ok(strcmp(ag_nonce_opaque(a, "api", p), ag_nonce_opaque(a, "api", p)) ==
-           0, "opaque is stable");
-    ok(strcmp(ag_nonce_opaque(a, "api", p), ag_nonce_opaque(a, "x", p)) != 0,
-       "opaque differs by realm");
-    ok(strcmp(ag_nonce_opaque(a, "api", p), ag_nonce_opaque(b, "api", p)) !=
-           0, "opaque differs by secret");
+    ok(strlen(ag_nonce_opaque(a)) == 16, "opaque: 12 bytes in base64url");
+    ok(strcmp(ag_nonce_opaque(a), ag_nonce_opaque(b)) != 0,
+       "opaque differs by secret");
 }
 
-/* The prepared HMAC key (made with the secret) and OpenSSL's one-shot
- * HMAC() (a secret given as bytes only) agree, for a key shorter and one
- * longer than SHA-256's block. */
-static void test_prepared(void)
+/* The nonce's MAC and the opaque are the documented HMAC-SHA-256 (here
+ * OpenSSL's one-shot HMAC() over the message as ag_nonce.h lays it out),
+ * for a key shorter and one longer than SHA-256's block. */
+static void test_mac_layout(void)
 {
     const char *keys[] = {
         "0123456789abcdef0123456789abcdef",
@@ -108,25 +109,31 @@ static void test_prepared(void)
     int i;
 
     for (i = 0; i < 2; i++) {
-        ag_nonce_secret prepared, plain;
-        ag_nonce_info info;
-        const char *n1, *n2;
+        static const char nonce_label[] = "authgate-nonce\0api\0";
+        static const char opaque_label[] = "authgate-opaque\0\0";
+        unsigned char msg[sizeof(nonce_label) - 1 + 20], mac[32], *raw;
+        unsigned int n = 0;
+        apr_size_t len = 0;
+        ag_nonce_secret s;
+        const char *nonce, *opaque;
 
-        ok(ag_nonce_secret_from_text(keys[i], strlen(keys[i]), &prepared, p)
-               == NULL && prepared.prepared != NULL,
+        ok(ag_nonce_secret_from_text(keys[i], strlen(keys[i]), &s, p) ==
+               NULL && s.key != NULL,
            "a secret of %d bytes is prepared", (int)strlen(keys[i]));
-        plain = prepared;
-        plain.prepared = NULL;
-        ag_nonce_make(&prepared, "api", apr_time_now(), &n1, p);
-        ag_nonce_make(&plain, "api", apr_time_now(), &n2, p);
-        ok(ag_nonce_check(&plain, "api", n1, &info, p) == APR_SUCCESS &&
-               ag_nonce_check(&prepared, "api", n2, &info, p) ==
-                   APR_SUCCESS,
-           "prepared and one-shot HMAC agree (%d-byte key)",
+        ag_nonce_make(&s, "api", apr_time_now(), &nonce, p);
+        ag_base64_decode(nonce, strlen(nonce), AG_BASE64URL, &raw, &len, p);
+        memcpy(msg, nonce_label, sizeof(nonce_label) - 1);
+        memcpy(msg + sizeof(nonce_label) - 1, raw, 20);
+        HMAC(EVP_sha256(), keys[i], (int)strlen(keys[i]), msg, sizeof(msg),
+             mac, &n);
+        ok(len == 36 && memcmp(raw + 20, mac, 16) == 0,
+           "the nonce's MAC is HMAC-SHA-256 of its layout (%d-byte key)",
            (int)strlen(keys[i]));
-        ok(strcmp(ag_nonce_opaque(&plain, "api", p),
-                  ag_nonce_opaque(&prepared, "api", p)) == 0,
-           "... for the opaque too");
+        HMAC(EVP_sha256(), keys[i], (int)strlen(keys[i]),
+             (const unsigned char *)opaque_label, sizeof(opaque_label) - 1,
+             mac, &n);
+        opaque = ag_base64_encode(mac, 12, AG_BASE64URL, p);
+        is_str(ag_nonce_opaque(&s), opaque, "... and so is the opaque");
     }
 }
 
@@ -281,7 +288,7 @@ int main(void)
 {
     test_secret();
     test_nonce();
-    test_prepared();
+    test_mac_layout();
     test_window();
     test_counts();
     return tap_done();
