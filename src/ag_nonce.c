@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -140,6 +141,49 @@ apr_status_t ag_nonce_secret_random(ag_nonce_secret *out, apr_pool_t *p)
     return secret_prepare(out, p);
 }
 
+/* The random part of nonces.  A RAND_bytes() call costs about as much for
+ * a few hundred bytes as for twelve (most of it is finding the DRBG), so
+ * each thread draws a batch and hands it out a nonce's worth at a time.  A
+ * forked child never hands out bytes its parent drew: fork moves the
+ * generation on, and a batch of an older generation is drawn again. */
+#define BATCH_NONCES 32
+
+typedef struct {
+    unsigned char bytes[BATCH_NONCES * RANDOM_LEN];
+    unsigned taken;         /* nonces' worth handed out from BYTES */
+    unsigned generation;    /* of the process that drew BYTES */
+} random_batch;
+
+static _Thread_local random_batch batch;
+static volatile unsigned fork_generation = 1;
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void after_fork(void)
+{
+    fork_generation++;
+}
+
+static void register_atfork(void)
+{
+    pthread_atfork(NULL, NULL, after_fork);
+}
+
+static int nonce_random(unsigned char out[RANDOM_LEN])
+{
+    random_batch *b = &batch;
+
+    pthread_once(&atfork_once, register_atfork);
+    if (b->generation != fork_generation || b->taken == BATCH_NONCES) {
+        if (RAND_bytes(b->bytes, sizeof(b->bytes)) != 1)
+            return 0;
+        b->generation = fork_generation;
+        b->taken = 0;
+    }
+    memcpy(out, b->bytes + b->taken * RANDOM_LEN, RANDOM_LEN);
+    b->taken++;
+    return 1;
+}
+
 apr_status_t ag_nonce_make(const ag_nonce_secret *secret, const char *realm,
                            apr_time_t now, const char **out, apr_pool_t *p)
 {
@@ -152,7 +196,7 @@ apr_status_t ag_nonce_make(const ag_nonce_secret *secret, const char *realm,
         raw[i] = (unsigned char)(issued & 0xff);
         issued >>= 8;
     }
-    if (RAND_bytes(raw + ISSUED_LEN, RANDOM_LEN) != 1)
+    if (!nonce_random(raw + ISSUED_LEN))
         return APR_EGENERAL;
     rv = mac_of(secret, "authgate-nonce", realm, raw,
                 ISSUED_LEN + RANDOM_LEN, mac);

@@ -1,6 +1,8 @@
 /* Nonces (self-validating, realm-bound) and nonce-count windows over the
  * in-memory store. */
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <apr_strings.h>
 
@@ -93,6 +95,59 @@ static void test_nonce(void)
     ok(strlen(ag_nonce_opaque(a)) == 16, "opaque: 12 bytes in base64url");
     ok(strcmp(ag_nonce_opaque(a), ag_nonce_opaque(b)) != 0,
        "opaque differs by secret");
+}
+
+/* The random part of a nonce (bytes 8 to 19 of its raw form). */
+static void random_part(const char *nonce, unsigned char out[12])
+{
+    unsigned char *raw = NULL;
+    apr_size_t len = 0;
+
+    memset(out, 0, 12);
+    if (ag_base64_decode(nonce, strlen(nonce), AG_BASE64URL, &raw, &len,
+                         tap_pool()) == APR_SUCCESS && len == 36)
+        memcpy(out, raw + 8, 12);
+}
+
+/* Nonces take their random part from per-thread batches: many nonces in
+ * a row (across batches) never repeat one, and a forked child never reuses
+ * what its parent drew. */
+static void test_random_parts(void)
+{
+    const ag_nonce_secret *a = secret_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    enum { N = 200 };
+    static unsigned char parts[N][12];
+    unsigned char mine[12], childs[12];
+    apr_time_t now = apr_time_now();
+    const char *n;
+    int i, j, dup = 0, fds[2];
+    pid_t pid;
+
+    for (i = 0; i < N; i++) {
+        ag_nonce_make(a, "api", now, &n, tap_pool());
+        random_part(n, parts[i]);
+        for (j = 0; j < i; j++)
+            dup += memcmp(parts[i], parts[j], 12) == 0;
+    }
+    ok(dup == 0, "%d nonces of one instant: no random part repeats", N);
+
+    if (pipe(fds) != 0 || (pid = fork()) < 0) {
+        ok(0, "pipe and fork");
+        return;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        ag_nonce_make(a, "api", now, &n, tap_pool());
+        random_part(n, childs);
+        _exit(write(fds[1], childs, 12) == 12 ? 0 : 1);
+    }
+    close(fds[1]);
+    ag_nonce_make(a, "api", now, &n, tap_pool());
+    random_part(n, mine);
+    ok(read(fds[0], childs, 12) == 12 && waitpid(pid, NULL, 0) == pid &&
+           memcmp(mine, childs, 12) != 0,
+       "a forked child's next nonce is not its parent's");
+    close(fds[0]);
 }
 
 /* The nonce's MAC and the opaque are the documented HMAC-SHA-256 (here
@@ -289,6 +344,7 @@ int main(void)
     test_secret();
     test_nonce();
     test_mac_layout();
+    test_random_parts();
     test_window();
     test_counts();
     return tap_done();
