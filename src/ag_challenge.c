@@ -94,6 +94,21 @@ void ag_challenge_add_token(ag_challenge *c, const char *name,
         apr_pstrcat(c->pool, name, "=", value, NULL);
 }
 
+ag_challenge *ag_challenge_copy(const ag_challenge *c, apr_pool_t *p)
+{
+    ag_challenge *copy = apr_palloc(p, sizeof(*copy));
+
+    copy->pool = p;
+    copy->scheme = c->scheme;
+    copy->params = apr_array_copy_hdr(p, c->params);
+    return copy;
+}
+
+void ag_challenge_append(ag_challenge *c, const ag_challenge *more)
+{
+    apr_array_cat(c->params, more->params);
+}
+
 const char *ag_challenge_render(const ag_challenge *c, apr_pool_t *p)
 {
     apr_size_t len = strlen(c->scheme);

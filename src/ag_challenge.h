@@ -26,6 +26,15 @@ void ag_challenge_add_quoted(ag_challenge *c, const char *name,
 void ag_challenge_add_token(ag_challenge *c, const char *name,
                             const char *value);
 
+/* A challenge with C's scheme and parameters, to which more can be added
+ * without changing C (challenges that share most of their parameters are
+ * built once and copied). */
+ag_challenge *ag_challenge_copy(const ag_challenge *c, apr_pool_t *p);
+
+/* Appends MORE's parameters, in their order, to C (MORE's scheme is not
+ * used). */
+void ag_challenge_append(ag_challenge *c, const ag_challenge *more);
+
 /* The challenge as one header value. */
 const char *ag_challenge_render(const ag_challenge *c, apr_pool_t *p);
 

@@ -607,6 +607,7 @@ static void digest_challenge(request_rec *r, const authgate_dir_conf *conf,
     const ag_nonce_secret *secret = authgate_nonce_secret();
     const apr_array_header_t *algs = algorithms(conf);
     const char *realm = authgate_realm(r), *nonce, *opaque, *qop;
+    ag_challenge *head, *tail;
     int userhash = userhash_enabled(conf), i;
 
     if (reason == AG_R_MALFORMED)
@@ -620,20 +621,25 @@ static void digest_challenge(request_rec *r, const authgate_dir_conf *conf,
     }
     opaque = ag_nonce_opaque(secret);
     qop = qop_list(qops(conf));
+    /* what the challenges share, quoted once: realm and qop before the
+     * algorithm, the rest after it */
+    head = ag_challenge_make("Digest", r->pool);
+    ag_challenge_add_quoted(head, "realm", realm);
+    ag_challenge_add_quoted(head, "qop", qop);
+    tail = ag_challenge_make("Digest", r->pool);
+    ag_challenge_add_quoted(tail, "nonce", nonce);
+    ag_challenge_add_quoted(tail, "opaque", opaque);
+    ag_challenge_add_token(tail, "charset", "UTF-8");
+    if (userhash)
+        ag_challenge_add_token(tail, "userhash", "true");
+    if (reason == AG_R_DIGEST_STALE)
+        ag_challenge_add_token(tail, "stale", "true");
     for (i = 0; i < algs->nelts; i++) {
-        ag_challenge *c = ag_challenge_make("Digest", r->pool);
+        ag_challenge *c = ag_challenge_copy(head, r->pool);
 
-        ag_challenge_add_quoted(c, "realm", realm);
-        ag_challenge_add_quoted(c, "qop", qop);
         ag_challenge_add_token(c, "algorithm", ag_digest_alg_name(
                                    APR_ARRAY_IDX(algs, i, ag_digest_alg)));
-        ag_challenge_add_quoted(c, "nonce", nonce);
-        ag_challenge_add_quoted(c, "opaque", opaque);
-        ag_challenge_add_token(c, "charset", "UTF-8");
-        if (userhash)
-            ag_challenge_add_token(c, "userhash", "true");
-        if (reason == AG_R_DIGEST_STALE)
-            ag_challenge_add_token(c, "stale", "true");
+        ag_challenge_append(c, tail);
         APR_ARRAY_PUSH(out, const char *) = ag_challenge_render(c, r->pool);
     }
 }

@@ -38,6 +38,24 @@ int main(void)
            "empty=\"\"",
            "tokens bare, non-tokens quoted");
 
+    {
+        ag_challenge *head = ag_challenge_make("Digest", p), *tail, *one;
+
+        ag_challenge_add_quoted(head, "realm", "api");
+        tail = ag_challenge_make("unused", p);
+        ag_challenge_add_quoted(tail, "nonce", "n");
+        ag_challenge_add_token(tail, "stale", "true");
+        one = ag_challenge_copy(head, p);
+        ag_challenge_add_token(one, "algorithm", "SHA-256");
+        ag_challenge_append(one, tail);
+        is_str(ag_challenge_render(one, p),
+               "Digest realm=\"api\", algorithm=SHA-256, nonce=\"n\", "
+               "stale=true",
+               "a copy, one parameter more, another's parameters appended");
+        is_str(ag_challenge_render(head, p), "Digest realm=\"api\"",
+               "... and the original is unchanged");
+    }
+
     is_str(ag_quote("", p), "\"\"", "empty quoted-string");
     is_str(ag_quote("\xc3\xa9t\xc3\xa9", p), "\"\xc3\xa9t\xc3\xa9\"",
            "obs-text (UTF-8) passes");
