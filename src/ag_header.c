@@ -2,26 +2,36 @@
 #include <strings.h>
 
 #include <apr_errno.h>
+#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "ag_header.h"
 
-/* RFC 7230 §3.2.6 tchar. */
+/* Character classes, by octet: RFC 7230 §3.2.6 tchar, and RFC 7235 §2.1
+ * token68 characters (before the trailing '='s).  No octet above 0x7f is
+ * either. */
+#define CLASS_TCHAR 1
+#define CLASS_TOKEN68 2
+
+static const unsigned char char_class[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x10 */
+    0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 3, 0, 3, 3, 2,  /* 0x20 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0,  /* 0x30 */
+    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  /* 0x40 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 1, 3,  /* 0x50 */
+    1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  /* 0x60 */
+    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 1, 0, 3, 0,  /* 0x70 */
+};
+
 static int is_tchar(unsigned char c)
 {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        (c >= '0' && c <= '9'))
-        return 1;
-    return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+    return char_class[c] & CLASS_TCHAR;
 }
 
-/* RFC 7235 §2.1 token68 characters, before the trailing '='s. */
 static int is_token68_char(unsigned char c)
 {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        (c >= '0' && c <= '9'))
-        return 1;
-    return c != '\0' && strchr("-._~+/", c) != NULL;
+    return char_class[c] & CLASS_TOKEN68;
 }
 
 /* RFC 7230 §3.2.6 qdtext and quoted-pair's second octet (HTAB, SP,
@@ -200,13 +210,15 @@ apr_status_t ag_header_parse(const char *value, ag_credentials **out,
 
 const char *ag_header_param(const ag_credentials *cred, const char *name)
 {
-    int i;
+    int first = apr_tolower((unsigned char)name[0]), i;
 
     for (i = 0; i < cred->params->nelts; i++) {
         const ag_auth_param *param =
             &APR_ARRAY_IDX(cred->params, i, ag_auth_param);
 
-        if (strcasecmp(param->name, name) == 0)
+        /* the first letter rules most names out without a call */
+        if (apr_tolower((unsigned char)param->name[0]) == first &&
+            strcasecmp(param->name, name) == 0)
             return param->value;
     }
     return NULL;
