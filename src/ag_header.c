@@ -7,21 +7,30 @@
 
 #include "ag_header.h"
 
-/* Character classes, by octet: RFC 7230 §3.2.6 tchar, and RFC 7235 §2.1
- * token68 characters (before the trailing '='s).  No octet above 0x7f is
- * either. */
+/* Character classes, by octet: RFC 7230 §3.2.6 tchar and qdtext (a
+ * quoted-string's octets other than DQUOTE and backslash), and RFC 7235
+ * §2.1 token68 characters (before the trailing '='s). */
 #define CLASS_TCHAR 1
 #define CLASS_TOKEN68 2
+#define CLASS_QDTEXT 4
 
 static const unsigned char char_class[256] = {
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x00 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 0, 0, 0, 0, 0,  /* 0x00 */
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,  /* 0x10 */
-    0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 3, 0, 3, 3, 2,  /* 0x20 */
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 0, 0, 0,  /* 0x30 */
-    0, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  /* 0x40 */
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 0, 0, 1, 3,  /* 0x50 */
-    1, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3,  /* 0x60 */
-    3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0, 1, 0, 3, 0,  /* 0x70 */
+    4, 5, 0, 5, 5, 5, 5, 5, 4, 4, 5, 7, 4, 7, 7, 6,  /* 0x20 */
+    7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 4, 4, 4, 4, 4, 4,  /* 0x30 */
+    4, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,  /* 0x40 */
+    7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 4, 0, 4, 5, 7,  /* 0x50 */
+    5, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7,  /* 0x60 */
+    7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 4, 5, 4, 7, 0,  /* 0x70 */
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,  /* 0x80 */
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,  /* 0x90 */
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,  /* 0xa0 */
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,  /* 0xb0 */
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,  /* 0xc0 */
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,  /* 0xd0 */
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,  /* 0xe0 */
+    4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4,  /* 0xf0 */
 };
 
 static int is_tchar(unsigned char c)
@@ -70,8 +79,10 @@ static const char *match_token68(const char *s)
 }
 
 /* Reads a quoted-string at *S (which is at the opening DQUOTE) into
- * *VALUE and moves *S past the closing DQUOTE.  The first pass checks and
- * measures, the second copies, so a value costs its own length only. */
+ * *VALUE and moves *S past the closing DQUOTE.  Most values hold no
+ * quoted-pair and are copied as they are; the others take a first pass
+ * that checks and measures and a second that copies, so a value costs its
+ * own length only. */
 static apr_status_t read_quoted(const char **s, const char **value,
                                 const char **why, apr_pool_t *p)
 {
@@ -79,6 +90,13 @@ static apr_status_t read_quoted(const char **s, const char **value,
     apr_size_t len = 0;
     char *o;
 
+    for (t = in; char_class[(unsigned char)*t] & CLASS_QDTEXT; t++)
+        ;
+    if (*t == '"') {
+        *value = apr_pstrmemdup(p, in, (apr_size_t)(t - in));
+        *s = t + 1;
+        return APR_SUCCESS;
+    }
     for (t = in; *t != '"'; t++, len++) {
         if (*t == '\\')
             t++;

@@ -82,6 +82,12 @@ int main(void)
     ok(parse("Digest a=1, b") == NULL, "name without '=' in a list");
     ok(parse("Digest a=1, b=") == NULL, "missing value in a list");
     ok(parse("Digest a=\"x\ry\"") == NULL, "CR inside quoted-string");
+    ok(parse("Digest a=\"x\x7fy\"") == NULL, "DEL inside quoted-string");
+    ok(parse("Digest a=\"x\\\x01y\"") == NULL,
+       "a control character after a backslash");
+    c = parse("Digest a=\"tab\there ! #[]~\"");
+    is_str(c ? ag_header_param(c, "a") : NULL, "tab\there ! #[]~",
+           "HTAB, SP and VCHAR around the excluded ones pass as they are");
     ok(parse("Basic YQ== YQ==") == NULL, "two token68s");
     ok(parse("Basic dXNl, Basic cGFzcw==") == NULL,
        "two credentials merged by the server into one value");
