@@ -197,12 +197,25 @@ static apr_status_t free_pkey(void *data)
     return APR_SUCCESS;
 }
 
+static apr_status_t free_verify(void *data)
+{
+    ag_jwk *key = data;
+    int i;
+
+    for (i = 0; i < AG_JWT_ALG__COUNT; i++) {
+        EVP_MD_CTX_free(key->verify[i]);
+        key->verify[i] = NULL;
+    }
+    return APR_SUCCESS;
+}
+
 apr_status_t ag_jwk_adopt_pkey(EVP_PKEY *pkey, ag_jwk *key, const char **err,
                                apr_pool_t *p)
 {
     char group[64];
 
     apr_pool_cleanup_register(p, pkey, free_pkey, apr_pool_cleanup_null);
+    apr_pool_cleanup_register(p, key, free_verify, apr_pool_cleanup_null);
     key->pkey = pkey;
     if (EVP_PKEY_is_a(pkey, "RSA")) {
         if (EVP_PKEY_get_bits(pkey) < AG_JWK_MIN_RSA_BITS) {

@@ -91,6 +91,10 @@ typedef struct {
     EVP_PKEY *pkey;              /* RSA, EC, OKP; freed with the pool */
     const unsigned char *secret; /* oct */
     apr_size_t secret_len;
+    /* RSA and EC: a context ready to verify with the key, per algorithm,
+     * made at first use (ag_jwt.c), freed with the pool; each
+     * verification works on a copy. */
+    EVP_MD_CTX *verify[AG_JWT_ALG__COUNT];
 } ag_jwk;
 
 /* A key's kid and issuer binding, from the directive's kid= and issuer=. */

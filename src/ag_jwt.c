@@ -2,6 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include <apr_atomic.h>
 #include <apr_strings.h>
 
 #include <openssl/core_names.h>
@@ -324,21 +325,65 @@ static apr_size_t ecdsa_size(ag_jwt_alg alg)
     return alg == AG_JWT_ES256 ? 64 : alg == AG_JWT_ES384 ? 96 : 132;
 }
 
-static int verify_pkey(const ag_jwt_token *tok, const ag_jwk *key,
-                       const unsigned char *sig, apr_size_t siglen)
+/* A context that verifies ALG's signatures with KEY, NULL when it cannot
+ * be made. */
+static EVP_MD_CTX *verify_ctx_make(const ag_jwk *key, ag_jwt_alg alg)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
-    int pss = tok->alg >= AG_JWT_PS256 && tok->alg <= AG_JWT_PS512;
+    int pss = alg >= AG_JWT_PS256 && alg <= AG_JWT_PS512;
     int ok;
 
     ok = ctx != NULL &&
-         EVP_DigestVerifyInit(ctx, &pctx, ag_jwt_alg_md(tok->alg), NULL,
+         EVP_DigestVerifyInit(ctx, &pctx, ag_jwt_alg_md(alg), NULL,
                               key->pkey) == 1;
     if (ok && pss)
         ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
              EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST)
                  == 1;
+    if (!ok) {
+        EVP_MD_CTX_free(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+/* KEY's ready context for ALG: EVP_DigestVerifyInit looks up the
+ * algorithms and sets the key up at every call, so it is done once per key
+ * and algorithm and each verification copies the result.  The first
+ * threads to need it may each make one; one is kept. */
+static const EVP_MD_CTX *verify_ctx_of(const ag_jwk *key, ag_jwt_alg alg)
+{
+    /* the key is the caller's to read, this slot ours to fill */
+    volatile void **slot = (volatile void **)&key->verify[alg];
+    EVP_MD_CTX *ctx = apr_atomic_casptr(slot, NULL, NULL), *kept;
+
+    if (ctx != NULL)
+        return ctx;
+    ctx = verify_ctx_make(key, alg);
+    if (ctx == NULL)
+        return NULL;
+    kept = apr_atomic_casptr(slot, ctx, NULL);
+    if (kept != NULL) {
+        EVP_MD_CTX_free(ctx);
+        return kept;
+    }
+    return ctx;
+}
+
+static int verify_pkey(const ag_jwt_token *tok, const ag_jwk *key,
+                       const unsigned char *sig, apr_size_t siglen)
+{
+    const EVP_MD_CTX *ready = NULL;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok;
+
+    if (key->type == AG_JWK_OKP)     /* EdDSA: one shot, nothing to copy */
+        ok = ctx != NULL &&
+             EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key->pkey) == 1;
+    else
+        ok = ctx != NULL && (ready = verify_ctx_of(key, tok->alg)) != NULL &&
+             EVP_MD_CTX_copy_ex(ctx, ready) == 1;
     ok = ok && EVP_DigestVerify(ctx, sig, siglen,
                                 (const unsigned char *)tok->signing_input,
                                 tok->signing_len) == 1;

@@ -153,6 +153,43 @@ static void test_good(void)
               "HS384 with a 32-byte secret is not allowed");
 }
 
+/* TOKEN with one character of its signature changed. */
+static const char *tampered(const char *token)
+{
+    char *t = apr_pstrdup(pool, token);
+    char *c = t + strlen(t) - 10;
+
+    *c = *c == 'A' ? 'B' : 'A';
+    return t;
+}
+
+/* Each key keeps a ready verification context per algorithm, and each
+ * verification works on a copy: a refused signature leaves nothing behind
+ * for the next token, and the algorithms of one key stay apart. */
+static void test_ready_contexts(void)
+{
+    const ag_keyset *ks_rsa = keyset_pem(rsa.pub, NULL, NULL);
+    const ag_keyset *ks_ec = keyset_pem(ec.pub, NULL, NULL);
+    const char *rs = rs256(NULL, claims(""));
+    const char *ps = sign(AG_JWT_PS256, rsa.priv, strlen(rsa.priv), NULL,
+                          NULL, claims(""));
+    const char *es = sign(AG_JWT_ES256, ec.priv, strlen(ec.priv), NULL, NULL,
+                          claims(""));
+    int i, good = 0, bad = 0;
+
+    for (i = 0; i < 3; i++) {
+        good += verify(rs, ks_rsa) == AG_OK;
+        bad += verify(tampered(rs), ks_rsa) == AG_R_BAD_SIGNATURE;
+        good += verify(ps, ks_rsa) == AG_OK;
+        bad += verify(tampered(ps), ks_rsa) == AG_R_BAD_SIGNATURE;
+        good += verify(es, ks_ec) == AG_OK;
+        bad += verify(tampered(es), ks_ec) == AG_R_BAD_SIGNATURE;
+    }
+    ok(good == 9 && bad == 9,
+       "RS256, PS256 (one key) and ES256, good and tampered in turn, three "
+       "times: every one answered alike (%d good, %d refused)", good, bad);
+}
+
 static void test_algorithms(void)
 {
     const ag_keyset *ks_rsa = keyset_pem(rsa.pub, NULL, NULL);
@@ -567,6 +604,7 @@ int main(void)
     ed = test_keygen("ED25519", NULL, 0, pool);
 
     test_good();
+    test_ready_contexts();
     test_algorithms();
     test_header();
     test_structure();
