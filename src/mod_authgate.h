@@ -81,6 +81,16 @@ typedef struct {
     ag_nonce_secret *nonce_secret;        /* AuthGateNonceSecret */
 } authgate_server_conf;
 
+/* The claims of an identity, a JSON object, parsed when first asked for
+ * (authgate_claims_get): most requests never look at them. */
+typedef struct {
+    const struct cJSON *parsed; /* r->pool; NULL until parsed, or none */
+    const char *jwt;            /* a verified JWT (r->pool) whose payload
+                                   they are, not decoded yet; NULL once
+                                   tried, or when there is none */
+    apr_size_t jwt_len;
+} authgate_claims;
+
 /* What a scheme concluded of the request's credentials. */
 typedef struct {
     ag_reason reason;        /* AG_OK, or why not */
@@ -91,17 +101,15 @@ typedef struct {
     const char *scope;       /* granted scopes, space-separated, or NULL */
     const char *provider;    /* the authn provider that vouched, or NULL */
     const char *issuer;      /* on denial, a JWT's iss where known (log) */
-    const char *claims_json; /* the identity's claims, a JSON object, or
-                                NULL: what `Require claim` reads */
-    const struct cJSON *claims; /* the same parsed (r->pool), or NULL */
+    authgate_claims claims;  /* the identity's claims: what `Require
+                                claim` and AuthGateClaimEnv read */
 } authgate_result;
 
 /* What the gate established for this request (r->request_config). */
 typedef struct {
     ag_scheme_id scheme;
     const char *scope;
-    const char *claims_json;
-    const struct cJSON *claims; /* parsed on first use */
+    authgate_claims claims;
 } authgate_request_state;
 
 /* NULL unless the gate authenticated this request. */
@@ -154,7 +162,10 @@ const apr_array_header_t *authgate_effective_schemes(
 extern const authz_provider authgate_authz_auth_scheme;
 extern const authz_provider authgate_authz_scope;
 extern const authz_provider authgate_authz_claim;
-/* The claims of the authenticated identity, parsed once; NULL when the
+/* The claims C, decoded and parsed into P at the first call; NULL when
+ * there are none. */
+const struct cJSON *authgate_claims_get(authgate_claims *c, apr_pool_t *p);
+/* The claims of the identity the gate authenticated for R; NULL when the
  * scheme yields none. */
 const struct cJSON *authgate_request_claims(request_rec *r);
 /* Warns when another module owns the authz provider name `claim`. */

@@ -152,7 +152,6 @@ static void grant(request_rec *r, ag_scheme_id scheme,
 
     st->scheme = scheme;
     st->scope = res->scope;
-    st->claims_json = res->claims_json;
     st->claims = res->claims;
     ap_set_module_config(r->request_config, &authgate_module, st);
     r->user = apr_pstrdup(r->pool, res->user);

@@ -9,6 +9,7 @@
 
 #include "ag_claims.h"
 #include "ag_json.h"
+#include "ag_jwt.h"
 #include "mod_authgate.h"
 
 /* The Require line as a bit set of ag_scheme_id, parsed once. */
@@ -152,19 +153,28 @@ static const char *claim_parse(cmd_parms *cmd, const char *line,
     return NULL;
 }
 
+const cJSON *authgate_claims_get(authgate_claims *c, apr_pool_t *p)
+{
+    const char *json;
+    apr_size_t len;
+    cJSON *parsed;
+
+    if (c->parsed == NULL && c->jwt != NULL) {
+        if (ag_jwt_payload(c->jwt, c->jwt_len, &json, &len, p) ==
+            APR_SUCCESS &&
+            ag_json_parse_object(json, len, &parsed, p) == APR_SUCCESS)
+            c->parsed = parsed;
+        c->jwt = NULL;          /* tried once */
+    }
+    return c->parsed;
+}
+
 const cJSON *authgate_request_claims(request_rec *r)
 {
     authgate_request_state *st = ap_get_module_config(r->request_config,
                                                       &authgate_module);
-    cJSON *parsed;
 
-    if (st == NULL)
-        return NULL;
-    if (st->claims == NULL && st->claims_json != NULL &&
-        ag_json_parse_object(st->claims_json, strlen(st->claims_json),
-                             &parsed, r->pool) == APR_SUCCESS)
-        st->claims = parsed;
-    return st->claims;
+    return st != NULL ? authgate_claims_get(&st->claims, r->pool) : NULL;
 }
 
 static authz_status claim_check(request_rec *r, const char *line,

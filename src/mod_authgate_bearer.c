@@ -15,7 +15,6 @@
 #include "ag_challenge.h"
 #include "ag_claims.h"
 #include "ag_file.h"
-#include "ag_json.h"
 #include "ag_jwk.h"
 #include "ag_jwt.h"
 #include "ag_token_cache.h"
@@ -697,11 +696,13 @@ static int keyset_in_use(apr_uint64_t serial, const ag_keyset **sets, int n)
 
 /* AuthGateClaimEnv: AUTHGATE_CLAIM_<NAME> for each claim present. */
 static void export_claims(request_rec *r, const authgate_bearer_conf *bc,
-                          const cJSON *claims)
+                          authgate_claims *c)
 {
+    const cJSON *claims;
     int i;
 
-    if (bc->claim_env == NULL || claims == NULL)
+    if (bc->claim_env == NULL ||
+        (claims = authgate_claims_get(c, r->pool)) == NULL)
         return;
     for (i = 0; i < bc->claim_env->nelts; i++) {
         const char *name = APR_ARRAY_IDX(bc->claim_env, i, const char *);
@@ -715,21 +716,18 @@ static void export_claims(request_rec *r, const authgate_bearer_conf *bc,
 }
 
 /* A verification found in the cache: what it said, and the claims of the
- * token, which are the token's own. */
+ * token, which are the token's own (decoded only if asked for). */
 static int from_cache(request_rec *r, const authgate_bearer_conf *bc,
                       const char *token, apr_size_t len,
                       const unsigned char *key, const ag_keyset **sets,
                       int n, authgate_result *res, const char **jti)
 {
     ag_token_entry e;
-    const char *json;
-    apr_size_t jlen;
 
     if (!ag_token_cache_get(token_cache, key, bc->id, apr_time_now(), &e,
                             r->pool))
         return 0;
-    if (!keyset_in_use(e.keyset_serial, sets, n) ||
-        ag_jwt_payload(token, len, &json, &jlen, r->pool) != APR_SUCCESS) {
+    if (!keyset_in_use(e.keyset_serial, sets, n)) {
         /* the key that vouched has been replaced: verify again */
         ag_token_cache_drop(token_cache, key);
         return 0;
@@ -737,7 +735,8 @@ static int from_cache(request_rec *r, const authgate_bearer_conf *bc,
     res->user = e.user;
     res->scope = e.scope;
     res->key_id = e.kid;
-    res->claims_json = json;
+    res->claims.jwt = token;
+    res->claims.jwt_len = len;
     *jti = e.jti;
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
                   "AG00306: token found in the verified-token cache");
@@ -782,9 +781,7 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
         res->user = jr.user;
         res->scope = jr.scope;
         res->key_id = jr.kid;
-        res->claims = jr.claims;
-        res->claims_json = apr_pstrmemdup(r->pool, jr.payload_json,
-                                          jr.payload_len);
+        res->claims.parsed = jr.claims;
         jti = jr.jti;
         if (cached) {
             ag_token_entry e = {jr.user, jr.scope, jr.kid, jr.jti,
@@ -801,15 +798,7 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
         invalid_token(r, res, AG_R_REVOKED, "token revoked");
         return;
     }
-    if (bc->claim_env != NULL && res->claims == NULL &&
-        res->claims_json != NULL) {
-        cJSON *parsed;
-
-        if (ag_json_parse_object(res->claims_json, strlen(res->claims_json),
-                                 &parsed, r->pool) == APR_SUCCESS)
-            res->claims = parsed;
-    }
-    export_claims(r, bc, res->claims);
+    export_claims(r, bc, &res->claims);
     res->reason = AG_OK;
 }
 

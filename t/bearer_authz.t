@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use AuthGateTestKeys qw(%KEY);
 
-plan tests => 25;
+plan tests => 26;
 
 my $rsa = 'keys/rsa.key';
 my $hs  = 'file:keys/hs.secret';
@@ -113,6 +113,9 @@ case('Require claim grants a token served from the cache', '/bearer/claim/',
      $admin, logged => qr/AG00306/);
 case('and refuses one', '/bearer/claim/', $dev, status => 403,
      logged => [qr/AG00306/, qr/reason=claim_mismatch/]);
+bearer_get('/bearer/hs/env', $env_token);
+case('AuthGateClaimEnv on a token from the cache', '/bearer/hs/env',
+     $env_token, body => qr/\A\Q$env_want\E\z/, logged => qr/AG00306/);
 
 # --- other schemes: scopes and revocation are not only the tokens' --------
 case('an API key granting the scope', '/bearer/apikey/', undef,
