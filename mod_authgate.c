@@ -232,8 +232,11 @@ static void register_hooks(apr_pool_t *p)
                        APR_HOOK_MIDDLE);
     ap_hook_child_init(authgate_bearer_child_init, NULL, NULL,
                        APR_HOOK_MIDDLE);
-    /* A granted Bearer request does not carry insufficient_scope. */
+    /* Marks the requests that authz granted. */
     ap_hook_fixups(authgate_bearer_fixups, NULL, NULL, APR_HOOK_FIRST);
+    /* A 403 from authz for a Bearer request gets insufficient_scope. */
+    ap_hook_insert_error_filter(authgate_bearer_insert_error_filter, NULL,
+                                NULL, APR_HOOK_MIDDLE);
     /* Lets a CORS preflight through before anything asks for a user. */
     ap_hook_check_access_ex(authgate_preflight, NULL, NULL, APR_HOOK_FIRST,
                             AP_AUTH_INTERNAL_PER_CONF);

@@ -110,6 +110,12 @@ typedef struct {
     ag_scheme_id scheme;
     const char *scope;
     authgate_claims claims;
+    /* Bearer's insufficient_scope challenge, made only when a 403 is sent
+     * (mod_authgate_bearer.c): */
+    const char *refused_scopes; /* of the `Require scope` lines that
+                                   refused, space-separated, or NULL */
+    int refused;                /* a Require line of the gate refused */
+    int authorized;             /* authz granted: the fixups hook ran */
 } authgate_request_state;
 
 /* NULL unless the gate authenticated this request. */
@@ -206,11 +212,14 @@ int authgate_bearer_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                                apr_pool_t *ptemp);
 /* child_init: the process's verified-token cache. */
 void authgate_bearer_child_init(apr_pool_t *pchild, server_rec *s);
-/* fixups: a request that authz granted does not carry the pending
- * insufficient_scope challenge. */
+/* fixups: authz granted R (and what a refused Require line noted does
+ * not apply); for an ErrorDocument of a 403, the challenge below. */
 int authgate_bearer_fixups(request_rec *r);
-/* The insufficient_scope challenge of a refused Bearer request, naming
- * the refused scopes SCOPES (NULL: none named). */
+/* insert_error_filter: a 403 for a Bearer request that authz refused
+ * carries the insufficient_scope challenge. */
+void authgate_bearer_insert_error_filter(request_rec *r);
+/* A `Require scope` line refused R: its scopes SCOPES (which outlive R)
+ * are named in that challenge. */
 void authgate_bearer_refused(request_rec *r, const char *scopes);
 
 /* mod_authgate_reload.c: files re-read when they change, and

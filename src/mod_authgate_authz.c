@@ -89,8 +89,11 @@ static const char *scope_parse(cmd_parms *cmd, const char *line,
 static authz_status refuse(request_rec *r, ag_reason reason,
                            const char *what)
 {
-    const authgate_request_state *st = authgate_request_get(r);
+    authgate_request_state *st = ap_get_module_config(r->request_config,
+                                                      &authgate_module);
 
+    if (st != NULL)
+        st->refused = 1;
     apr_table_setn(r->subprocess_env, "AUTHGATE_ERROR",
                    ag_reason_name(reason));
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -193,7 +196,6 @@ static authz_status claim_check(request_rec *r, const char *line,
         if (ag_claim_match(ag_claim_find(claims, req->name), req->value))
             return AUTHZ_GRANTED;
     }
-    authgate_bearer_refused(r, NULL);
     return refuse(r, AG_R_CLAIM_MISMATCH, "claim");
 }
 

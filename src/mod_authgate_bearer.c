@@ -24,8 +24,6 @@
 #define NOTE_ERROR "authgate-bearer-error"
 #define NOTE_DESCRIPTION "authgate-bearer-description"
 #define NOTE_FROM_QUERY "authgate-bearer-from-query"
-#define NOTE_PENDING "authgate-bearer-pending"
-#define NOTE_SCOPES "authgate-bearer-refused-scopes"
 
 #define QUERY_PARAM "access_token"
 /* Largest secret file read. */
@@ -453,41 +451,67 @@ static const char *insufficient_scope_challenge(request_rec *r,
     return ag_challenge_render(c, r->pool);
 }
 
+static authgate_request_state *state_of(const request_rec *r)
+{
+    return ap_get_module_config(r->request_config, &authgate_module);
+}
+
 static int bearer_authenticated(request_rec *r)
 {
-    const authgate_request_state *st = authgate_request_get(r);
+    const authgate_request_state *st = state_of(r);
 
     return r->user != NULL && st != NULL && st->scheme == AG_SCHEME_BEARER;
 }
 
 void authgate_bearer_refused(request_rec *r, const char *scopes)
 {
-    const char *sofar;
+    authgate_request_state *st = state_of(r);
 
-    if (scopes != NULL) {
-        sofar = apr_table_get(r->notes, NOTE_SCOPES);
-        apr_table_setn(r->notes, NOTE_SCOPES,
-                       sofar ? apr_pstrcat(r->pool, sofar, " ", scopes, NULL)
-                             : apr_pstrdup(r->pool, scopes));
-    }
-    if (apr_table_get(r->notes, NOTE_PENDING) == NULL)
+    if (st == NULL)
         return;
-    /* the 403 to come, should authz refuse in the end */
-    apr_table_setn(r->err_headers_out, "WWW-Authenticate",
-                   insufficient_scope_challenge(
-                       r, apr_table_get(r->notes, NOTE_SCOPES)));
+    st->refused_scopes = st->refused_scopes == NULL ? scopes
+                         : apr_pstrcat(r->pool, st->refused_scopes, " ",
+                                       scopes, NULL);
+}
+
+/* R, whose response is a 403, carries the insufficient_scope challenge
+ * when AUTHED (R itself, or the request R is the ErrorDocument of) is a
+ * Bearer request that authz refused: authenticated, and the fixups hook
+ * never ran for it. */
+static void forbidden(request_rec *r, request_rec *authed)
+{
+    const authgate_request_state *st;
+
+    if (!bearer_authenticated(authed) || authed->proxyreq)
+        return;
+    st = state_of(authed);
+    if (!st->authorized)
+        apr_table_setn(r->err_headers_out, "WWW-Authenticate",
+                       insufficient_scope_challenge(authed,
+                                                    st->refused_scopes));
+}
+
+void authgate_bearer_insert_error_filter(request_rec *r)
+{
+    if (r->status == HTTP_FORBIDDEN)
+        forbidden(r, r);
 }
 
 int authgate_bearer_fixups(request_rec *r)
 {
-    if (authgate_request_get(r) == NULL)
+    authgate_request_state *st;
+
+    /* a local ErrorDocument: ap_send_error_response does not run for the
+     * 403, the page is served by this internal redirect */
+    if (r->prev != NULL && r->status == HTTP_FORBIDDEN)
+        forbidden(r, r->prev);
+    st = state_of(r);
+    if (st == NULL)
         return DECLINED;
+    st->authorized = 1;
     /* authz granted: what a refused Require line noted does not apply */
-    apr_table_unset(r->subprocess_env, "AUTHGATE_ERROR");
-    if (apr_table_get(r->notes, NOTE_PENDING) != NULL) {
-        apr_table_unset(r->err_headers_out, "WWW-Authenticate");
-        apr_table_unset(r->notes, NOTE_PENDING);
-    }
+    if (st->refused)
+        apr_table_unset(r->subprocess_env, "AUTHGATE_ERROR");
     return DECLINED;
 }
 
@@ -500,11 +524,9 @@ static void bearer_challenge(request_rec *r, const authgate_dir_conf *conf,
 
     if (bearer_authenticated(r)) {
         /* mod_authz_core refused with 401 (AuthzSendForbiddenOnFailure
-         * Off): the pending challenge becomes this one */
-        apr_table_unset(r->err_headers_out, "WWW-Authenticate");
-        apr_table_unset(r->notes, NOTE_PENDING);
+         * Off) */
         APR_ARRAY_PUSH(out, const char *) = insufficient_scope_challenge(
-            r, apr_table_get(r->notes, NOTE_SCOPES));
+            r, state_of(r)->refused_scopes);
         return;
     }
     c = ag_challenge_make("Bearer", r->pool);
@@ -830,13 +852,6 @@ static void bearer_authenticate(request_rec *r, const authgate_dir_conf *conf,
         return;
     }
     verify_token(r, conf, bc, cred->token68, res);
-    if (res->reason == AG_OK && !r->proxyreq) {
-        /* the challenge of a 403, should Require refuse; the fixups hook
-         * takes it away again when authz grants */
-        apr_table_setn(r->notes, NOTE_PENDING, "1");
-        apr_table_setn(r->err_headers_out, "WWW-Authenticate",
-                       insufficient_scope_challenge(r, NULL));
-    }
 }
 
 /* --- start-up check ------------------------------------------------------ */

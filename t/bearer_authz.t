@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use AuthGateTestKeys qw(%KEY);
 
-plan tests => 26;
+plan tests => 29;
 
 my $rsa = 'keys/rsa.key';
 my $hs  = 'file:keys/hs.secret';
@@ -54,6 +54,15 @@ case('RequireAny refused by both: 403 naming the scope', '/bearer/any/',
      sign(key => $rsa, claims => claims(tier => 'tin')),
      status => 403,
      challenge => qr/^Bearer realm="api", error="insufficient_scope", scope="admin"$/);
+
+# --- 403s: the challenge is authz's alone ----------------------------------
+case('a 403 of the handler after authz granted: no challenge',
+     '/bearer-noexec', sign(key => $rsa), status => 403, no_challenge => 1);
+case('a refusal served by a local ErrorDocument keeps its challenge',
+     '/bearer/errdoc/', sign(key => $rsa, claims => claims(scope => 'read')),
+     status => 403,
+     challenge => qr/^Bearer realm="api", error="insufficient_scope", scope="admin"$/,
+     body => qr/hello from the gate/);
 
 # --- what the application sees ---------------------------------------------
 my $env_token = sign(key => $hs, alg => 'HS256', kid => 'k-42',
@@ -116,6 +125,10 @@ case('and refuses one', '/bearer/claim/', $dev, status => 403,
 bearer_get('/bearer/hs/env', $env_token);
 case('AuthGateClaimEnv on a token from the cache', '/bearer/hs/env',
      $env_token, body => qr/\A\Q$env_want\E\z/, logged => qr/AG00306/);
+bearer_get('/bearer/scope/', $dev);
+case('a cached token refused by Require scope: the challenge names it',
+     '/bearer/scope/', $dev, status => 403, challenge => $scope403,
+     logged => qr/AG00306/);
 
 # --- other schemes: scopes and revocation are not only the tokens' --------
 case('an API key granting the scope', '/bearer/apikey/', undef,
