@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "ag_header.h"
@@ -19,6 +20,40 @@ static const char *why(const char *value)
 
     ag_header_parse(value, &cred, &w, tap_pool());
     return w;
+}
+
+/* Every octet against the grammar's definitions, as a scheme's middle
+ * character (tchar) and as a token68's (before the '='s). */
+static void octet_classes(void)
+{
+    int c, tchar_ok = 1, token68_ok = 1;
+
+    for (c = 1; c < 256; c++) {
+        int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                    (c >= '0' && c <= '9');
+        int tchar = alnum || strchr("!#$%&'*+-.^_`|~", c) != NULL;
+        int t68 = alnum || strchr("-._~+/", c) != NULL;
+        char scheme[] = {'A', (char)c, 'B', ' ', 'Y', 'Q', '\0'};
+        char token[] = {'X', ' ', 'a', (char)c, 'b', '\0'};
+        ag_credentials *cs = parse(scheme), *ct = parse(token);
+        int got_tchar = cs != NULL && strlen(cs->scheme) == 3;
+        int got_t68 = ct != NULL && ct->token68 != NULL &&
+                      strlen(ct->token68) == 3;
+
+        if (got_tchar != tchar) {
+            tchar_ok = 0;
+            printf("# octet 0x%02x: tchar %d, parsed as %d\n", c, tchar,
+                   got_tchar);
+        }
+        if (got_t68 != t68) {
+            token68_ok = 0;
+            printf("# octet 0x%02x: token68 %d, parsed as %d\n", c, t68,
+                   got_t68);
+        }
+    }
+    ok(tchar_ok, "every octet is a tchar exactly when RFC 7230 says so");
+    ok(token68_ok, "every octet is a token68 character exactly when RFC "
+                   "7235 says so");
 }
 
 int main(void)
@@ -192,5 +227,6 @@ int main(void)
         snprintf(many + n, sizeof(many) - n, "p%d=1", i);
         is_str(why(many), "too many parameters", "why: too many");
     }
+    octet_classes();
     return tap_done();
 }
