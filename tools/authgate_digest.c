@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <apr_strings.h>
+#include <apr_tables.h>
 
 #include <openssl/crypto.h>
 
@@ -112,9 +113,9 @@ static int merge(const char *path, const char *data, apr_size_t len,
                  int *replaced, apr_pool_t *p)
 {
     const char *s = data, *end = data + len, *err = NULL;
+    /* the pieces of the new file, joined once at the end */
+    apr_array_header_t *pieces = apr_array_make(p, 64, sizeof(const char *));
     void *parsed;
-    char *res = apr_pstrdup(p, "");
-    int lineno = 0;
 
     if (ag_userfile_parse(data, len, NULL, &parsed, &err, p) != APR_SUCCESS)
         return ag_tool_fail(AG_EXIT_USAGE, "%s: %s", path, err);
@@ -124,22 +125,24 @@ static int merge(const char *path, const char *data, apr_size_t len,
         apr_size_t n = (apr_size_t)((nl ? nl : end) - s), body = n;
         ag_user_entry *e;
 
-        lineno++;
         if (body > 0 && s[body - 1] == '\r')
             body--;
         if (ag_userfile_parse_line(s, body, &e, &err, p) == APR_SUCCESS &&
             strcmp(e->user, entry->user) == 0 &&
             strcmp(e->realm, entry->realm) == 0) {
-            res = apr_pstrcat(p, res, line, "\n", NULL);
+            APR_ARRAY_PUSH(pieces, const char *) = line;
             *replaced = 1;
         }
         else
-            res = apr_pstrcat(p, res, apr_pstrmemdup(p, s, n), "\n", NULL);
+            APR_ARRAY_PUSH(pieces, const char *) = apr_pstrmemdup(p, s, n);
+        APR_ARRAY_PUSH(pieces, const char *) = "\n";
         s = nl ? nl + 1 : end;
     }
-    if (!*replaced)
-        res = apr_pstrcat(p, res, line, "\n", NULL);
-    *out = res;
+    if (!*replaced) {
+        APR_ARRAY_PUSH(pieces, const char *) = line;
+        APR_ARRAY_PUSH(pieces, const char *) = "\n";
+    }
+    *out = apr_array_pstrcat(p, pieces, '\0');
     return AG_EXIT_OK;
 }
 
@@ -192,10 +195,12 @@ int authgate_digest_run(int argc, const char *const *argv, apr_pool_t *p)
         return ag_tool_fail(AG_EXIT_USAGE, "USER %s", why);
     if (from_stdin) {
         if (read_line(stdin, pw, sizeof(pw)) < 0 ||
-            strlen(pw) > PASSWORD_MAX)
+            strlen(pw) > PASSWORD_MAX) {
+            OPENSSL_cleanse(pw, sizeof(pw));
             return ag_tool_fail(AG_EXIT_USAGE, "no password read from "
                                 "standard input (one line of at most %d "
                                 "bytes)", PASSWORD_MAX);
+        }
     }
     else if ((rc = password_from_tty(pw, sizeof(pw))) != AG_EXIT_OK) {
         OPENSSL_cleanse(pw, sizeof(pw));
