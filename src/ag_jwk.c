@@ -112,7 +112,69 @@ struct ag_keyset {
     apr_uint64_t serial;
 };
 
-static volatile apr_uint64_t keyset_serials;
+#define SERIAL_EMPTY 0x6a09e667f3bcc908ULL
+
+/* splitmix64's finalizer over the serial so far and one key's print. */
+static apr_uint64_t serial_mix(apr_uint64_t a, apr_uint64_t b)
+{
+    apr_uint64_t z = a * 0x9e3779b97f4a7c15ULL ^ b;
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static int print_text(EVP_MD_CTX *ctx, const char *s)
+{
+    return EVP_DigestUpdate(ctx, s != NULL ? s : "", s != NULL ?
+                            strlen(s) + 1 : 1) == 1;
+}
+
+/* The first 8 bytes of a SHA-256 of what KEY is and may do; a key that
+ * cannot be printed gets a number of its own (its address), so that it
+ * never matches another. */
+static apr_uint64_t key_print(const ag_jwk *key)
+{
+    unsigned char md[EVP_MAX_MD_SIZE], *der = NULL;
+    unsigned int mdlen = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char head[2] = {(unsigned char)key->type,
+                             (unsigned char)(key->algs & 0xff)};
+    apr_uint64_t v = 0;
+    int derlen = 0, good, i;
+
+    if (key->pkey != NULL)
+        derlen = i2d_PUBKEY(key->pkey, &der);
+    good = ctx != NULL && derlen >= 0 &&
+           EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+           EVP_DigestUpdate(ctx, head, sizeof(head)) == 1 &&
+           EVP_DigestUpdate(ctx, &key->algs, sizeof(key->algs)) == 1 &&
+           print_text(ctx, key->kid) && print_text(ctx, key->issuer) &&
+           (key->secret == NULL ||
+            EVP_DigestUpdate(ctx, key->secret, key->secret_len) == 1) &&
+           (der == NULL || EVP_DigestUpdate(ctx, der, derlen) == 1) &&
+           EVP_DigestFinal_ex(ctx, md, &mdlen) == 1 && mdlen >= 8;
+    EVP_MD_CTX_free(ctx);
+    OPENSSL_free(der);
+    if (!good)
+        return (apr_uint64_t)(apr_uintptr_t)key;
+    for (i = 0; i < 8; i++)
+        v = v << 8 | md[i];
+    OPENSSL_cleanse(md, sizeof(md));
+    return v;
+}
+
+/* The serial of KS's keys as they are now. */
+static void keyset_reprint(ag_keyset *ks)
+{
+    int i;
+
+    ks->serial = SERIAL_EMPTY;
+    for (i = 0; i < ks->keys->nelts; i++)
+        ks->serial = serial_mix(ks->serial,
+                                key_print(APR_ARRAY_IDX(ks->keys, i,
+                                                        ag_jwk *)));
+}
 
 ag_keyset *ag_keyset_make(apr_pool_t *p)
 {
@@ -123,7 +185,7 @@ ag_keyset *ag_keyset_make(apr_pool_t *p)
     ks->unnamed = apr_array_make(p, 2, sizeof(const ag_jwk *));
     ks->by_kid = apr_hash_make(p);
     ks->warnings = apr_array_make(p, 0, sizeof(const char *));
-    ks->serial = apr_atomic_inc64(&keyset_serials) + 1;
+    ks->serial = SERIAL_EMPTY;
     return ks;
 }
 
@@ -131,6 +193,7 @@ void ag_keyset_add(ag_keyset *ks, ag_jwk *key)
 {
     APR_ARRAY_PUSH(ks->keys, ag_jwk *) = key;
     ks->algs |= key->algs;
+    ks->serial = serial_mix(ks->serial, key_print(key));
     if (key->kid == NULL) {
         APR_ARRAY_PUSH(ks->unnamed, const ag_jwk *) = key;
     }
@@ -439,6 +502,7 @@ apr_status_t ag_keyfile_parse(const char *data, apr_size_t len,
 
             for (k = 0; k < ag_keyset_count(ks); k++)
                 ((ag_jwk *)ag_keyset_get(ks, k))->issuer = b->issuer;
+            keyset_reprint(ks);
         }
         *out = ks;
         return APR_SUCCESS;

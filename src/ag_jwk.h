@@ -118,8 +118,12 @@ const apr_array_header_t *ag_keyset_by_kid(const ag_keyset *ks,
 const apr_array_header_t *ag_keyset_unnamed(const ag_keyset *ks);
 /* The union of the keys' algorithms. */
 unsigned ag_keyset_algs(const ag_keyset *ks);
-/* A number no other keyset of this process had: a verified-token cache
- * entry names the keyset that vouched for it. */
+/* The keyset's fingerprint: the same keys (material, type, algorithms,
+ * kid, issuer, in the same order) give the same number, any change
+ * another (but for a 2^-64 chance).  A verified-token cache entry names
+ * the keyset that vouched for it, so it stays good when a key file is read
+ * again unchanged (a reload, an .htaccess file at every request) and is
+ * dropped when a key changes. */
 apr_uint64_t ag_keyset_serial(const ag_keyset *ks);
 /* What loading skipped and why (of const char *), for the log. */
 const apr_array_header_t *ag_keyset_warnings(const ag_keyset *ks);

@@ -198,6 +198,59 @@ static void test_secrets(apr_pool_t *p)
        "a short secret file is refused");
 }
 
+static apr_uint64_t serial_of(const char *data, const ag_jwk_binding *b,
+                              apr_pool_t *p)
+{
+    const char *err = NULL;
+    void *out = NULL;
+
+    if (ag_keyfile_parse(data, strlen(data), (void *)b, &out, &err, p) !=
+        APR_SUCCESS)
+        return 0;
+    return ag_keyset_serial(out);
+}
+
+/* A keyset's serial is its fingerprint: the same file read again gives
+ * the same (a cache entry stays good across an unchanged reload, or an
+ * .htaccess file read at every request), any change another. */
+static void test_serials(apr_pool_t *p)
+{
+    test_keypair ec = test_keygen("EC", "P-256", 0, p);
+    test_keypair ec2 = test_keygen("EC", "P-256", 0, p);
+    ag_jwk_binding kid = {"main", NULL}, iss = {NULL, "https://a.test"};
+    const char *jwks = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"s\",\"k\":"
+                       "\"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0ISE\"}]}";
+    const char *jwks2 = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"s\",\"k\":"
+                        "\"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0ISI\"}]}";
+    const char *jwks_kid = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"t\","
+                           "\"k\":\"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2Vj"
+                           "cmV0ISE\"}]}";
+    const char *err = NULL;
+    void *a = NULL, *b = NULL;
+
+    ok(serial_of(ec.pub, NULL, p) == serial_of(ec.pub, NULL, p) &&
+           serial_of(ec.pub, NULL, p) != 0,
+       "a PEM file read twice: the same serial");
+    ok(serial_of(jwks, NULL, p) == serial_of(jwks, NULL, p),
+       "a JWKS read twice: the same serial");
+    ok(serial_of(ec.pub, NULL, p) != serial_of(ec2.pub, NULL, p),
+       "another key: another serial");
+    ok(serial_of(jwks, NULL, p) != serial_of(jwks2, NULL, p),
+       "another oct secret: another serial");
+    ok(serial_of(jwks, NULL, p) != serial_of(jwks_kid, NULL, p),
+       "another kid: another serial");
+    ok(serial_of(ec.pub, &kid, p) != serial_of(ec.pub, NULL, p),
+       "kid= changes it");
+    ok(serial_of(jwks, &iss, p) != serial_of(jwks, NULL, p),
+       "issuer= on a JWKS changes it");
+    ok(ag_secretfile_parse("0123456789abcdef0123456789abcdef\n", 33, NULL,
+                           &a, &err, p) == APR_SUCCESS &&
+           ag_secretfile_parse("0123456789abcdef0123456789abcdef", 32, NULL,
+                               &b, &err, p) == APR_SUCCESS &&
+           ag_keyset_serial(a) == ag_keyset_serial(b),
+       "a secret file with and without its newline: the same key, serial");
+}
+
 static void test_keyfile(apr_pool_t *p)
 {
     test_keypair ec = test_keygen("EC", "P-256", 0, p);
@@ -221,7 +274,7 @@ static void test_keyfile(apr_pool_t *p)
            APR_SUCCESS && ag_keyset_unnamed(out)->nelts == 1,
        "a key without kid= is unnamed");
     ok(ag_keyset_serial(out) != ag_keyset_serial(ks),
-       "each keyset has its own serial");
+       "the same key with and without kid= and issuer=: two serials");
     ok(ag_keyfile_parse(jwks, strlen(jwks), NULL, &out, &err, p) ==
            APR_SUCCESS && ag_keyset_by_kid(out, "s") != NULL,
        "a JWKS key file, told apart by content");
@@ -242,5 +295,6 @@ int main(void)
     test_pem(p);
     test_secrets(p);
     test_keyfile(p);
+    test_serials(p);
     return tap_done();
 }
