@@ -146,7 +146,7 @@ apr_status_t ag_nonce_secret_random(ag_nonce_secret *out, apr_pool_t *p)
  * each thread draws a batch and hands it out a nonce's worth at a time.  A
  * forked child never hands out bytes its parent drew: fork moves the
  * generation on, and a batch of an older generation is drawn again. */
-#define BATCH_NONCES 32
+#define BATCH_NONCES 128
 
 typedef struct {
     unsigned char bytes[BATCH_NONCES * RANDOM_LEN];
