@@ -112,13 +112,14 @@ const EVP_MD *ag_digest_evp(ag_digest_hash hash)
 
 #define evp_md ag_digest_evp
 
-/* hex(H(PARTS[0] ":" PARTS[1] ":" ...)) into OUT. */
-static void hash_joined(ag_digest_hash hash, const char *const *parts,
-                        int n, char *out)
+/* hex(H(PARTS[0] ":" PARTS[1] ":" ...)) into OUT, in CTX (made ready
+ * again for each hash: a context kept for several hashes of one algorithm
+ * saves an allocation and a set-up each). */
+static void hash_joined_in(EVP_MD_CTX *ctx, ag_digest_hash hash,
+                           const char *const *parts, int n, char *out)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int i, good;
 
     good = ctx != NULL && EVP_DigestInit_ex(ctx, evp_md(hash), NULL) == 1;
@@ -130,7 +131,6 @@ static void hash_joined(ag_digest_hash hash, const char *const *parts,
     }
     if (good)
         good = EVP_DigestFinal_ex(ctx, md, &len) == 1;
-    EVP_MD_CTX_free(ctx);
     if (!good) {
         /* Only an allocation failure gets here: a hash that matches no
          * response, never a partial one. */
@@ -139,6 +139,15 @@ static void hash_joined(ag_digest_hash hash, const char *const *parts,
         return;
     }
     ag_hex_encode(md, len, out);
+}
+
+static void hash_joined(ag_digest_hash hash, const char *const *parts,
+                        int n, char *out)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+
+    hash_joined_in(ctx, hash, parts, n, out);
+    EVP_MD_CTX_free(ctx);
 }
 
 void ag_digest_hex(ag_digest_hash hash, const void *data, apr_size_t len,
@@ -479,6 +488,7 @@ apr_status_t ag_digest_compute(const ag_digest_request *req, const char *ha1,
     char ha1_lower[AG_DIGEST_HEX_MAX + 1], ha1_sess[AG_DIGEST_HEX_MAX + 1];
     char ha2[AG_DIGEST_HEX_MAX + 1];
     const char *a2[3], *kd[6];
+    EVP_MD_CTX *ctx;
     apr_size_t i;
 
     if (req->alg < 0 || req->alg >= AG_DIGEST__COUNT)
@@ -490,25 +500,28 @@ apr_status_t ag_digest_compute(const ag_digest_request *req, const char *ha1,
     if (req->qop == AG_DIGEST_QOP_AUTH_INT &&
         (body_hash == NULL || !ag_digest_is_hex(body_hash, hexlen)))
         return APR_EINVAL;
+    ctx = EVP_MD_CTX_new();
     for (i = 0; i <= hexlen; i++)
         ha1_lower[i] = apr_tolower(ha1[i]);
     if (ag_digest_alg_is_sess(req->alg)) {
         const char *sess[3] = {ha1_lower, req->nonce, req->cnonce};
 
-        hash_joined(hash, sess, 3, ha1_sess);
+        hash_joined_in(ctx, hash, sess, 3, ha1_sess);
         memcpy(ha1_lower, ha1_sess, sizeof(ha1_lower));
     }
     a2[0] = method;
     a2[1] = req->uri;
     a2[2] = body_hash;
-    hash_joined(hash, a2, req->qop == AG_DIGEST_QOP_AUTH_INT ? 3 : 2, ha2);
+    hash_joined_in(ctx, hash, a2, req->qop == AG_DIGEST_QOP_AUTH_INT ? 3 : 2,
+                   ha2);
     kd[0] = ha1_lower;
     kd[1] = req->nonce;
     kd[2] = req->nc_text;
     kd[3] = req->cnonce;
     kd[4] = ag_digest_qop_name(req->qop);
     kd[5] = ha2;
-    hash_joined(hash, kd, 6, out);
+    hash_joined_in(ctx, hash, kd, 6, out);
+    EVP_MD_CTX_free(ctx);
     OPENSSL_cleanse(ha1_lower, sizeof(ha1_lower));
     OPENSSL_cleanse(ha1_sess, sizeof(ha1_sess));
     return APR_SUCCESS;
