@@ -3,30 +3,13 @@
 #include <apr_strings.h>
 
 #include "ag_challenge.h"
+#include "ag_header.h"
 
 struct ag_challenge {
     apr_pool_t *pool;
     const char *scheme;
     apr_array_header_t *params;  /* of const char *, "name=value" */
 };
-
-static int is_tchar(unsigned char c)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        (c >= '0' && c <= '9'))
-        return 1;
-    return c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
-static int is_token(const char *s)
-{
-    if (*s == '\0')
-        return 0;
-    for (; *s != '\0'; s++)
-        if (!is_tchar((unsigned char)*s))
-            return 0;
-    return 1;
-}
 
 const char *ag_quote(const char *value, apr_pool_t *p)
 {
@@ -86,7 +69,7 @@ void ag_challenge_add_quoted(ag_challenge *c, const char *name,
 void ag_challenge_add_token(ag_challenge *c, const char *name,
                             const char *value)
 {
-    if (!is_token(value)) {
+    if (!ag_header_is_token(value)) {
         ag_challenge_add_quoted(c, name, value);
         return;
     }

@@ -38,6 +38,16 @@ static int is_tchar(unsigned char c)
     return char_class[c] & CLASS_TCHAR;
 }
 
+int ag_header_is_token(const char *s)
+{
+    if (*s == '\0')
+        return 0;
+    for (; *s != '\0'; s++)
+        if (!is_tchar((unsigned char)*s))
+            return 0;
+    return 1;
+}
+
 static int is_token68_char(unsigned char c)
 {
     return char_class[c] & CLASS_TOKEN68;

@@ -39,4 +39,8 @@ apr_status_t ag_header_parse(const char *value, ag_credentials **out,
 /* The value of the parameter NAME (case-insensitive), or NULL. */
 const char *ag_header_param(const ag_credentials *cred, const char *name);
 
+/* 1 when S is an RFC 9110 token (one or more tchars): an auth-scheme, a
+ * parameter name or value written bare, a header field name. */
+int ag_header_is_token(const char *s);
+
 #endif

@@ -13,6 +13,7 @@
 
 #include "ag_apikey.h"
 #include "ag_challenge.h"
+#include "ag_header.h"
 #include "mod_authgate.h"
 
 #define DEFAULT_HEADER "X-API-Key"
@@ -29,25 +30,12 @@ const char *authgate_set_apikey_file(cmd_parms *cmd, void *dconf,
                                  &conf->apikey_file);
 }
 
-/* RFC 9110 §5.6.2 token characters. */
-static int is_token(const char *s)
-{
-    static const char extra[] = "!#$%&'*+-.^_`|~";
-
-    if (*s == '\0')
-        return 0;
-    for (; *s != '\0'; s++)
-        if (!apr_isalnum(*s) && strchr(extra, *s) == NULL)
-            return 0;
-    return 1;
-}
-
 const char *authgate_set_apikey_header(cmd_parms *cmd, void *dconf,
                                        const char *name)
 {
     authgate_dir_conf *conf = dconf;
 
-    if (!is_token(name))
+    if (!ag_header_is_token(name))
         return apr_psprintf(cmd->pool, "%s: '%s' is not a header name",
                             cmd->cmd->name, name);
     if (strcasecmp(name, "Authorization") == 0 ||

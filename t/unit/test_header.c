@@ -133,6 +133,11 @@ int main(void)
     ok(parse("Basic Y@Q") == NULL, "token68 with a foreign character");
     ok(parse("Basic =YQ") == NULL, "token68 starting with '='");
     ok(parse(NULL) == NULL, "NULL value");
+    ok(ag_header_is_token("X-API-Key") && ag_header_is_token("a!#$%&'*+.^_`|~9"),
+       "ag_header_is_token: tchars only");
+    ok(!ag_header_is_token("") && !ag_header_is_token("X API") &&
+           !ag_header_is_token("a/b") && !ag_header_is_token("caf\xc3\xa9"),
+       "ag_header_is_token: not empty, no SP, '/', obs-text");
 
     big = apr_palloc(tap_pool(), AG_HEADER_MAX_LEN + 16);
     memcpy(big, "Bearer ", 7);
