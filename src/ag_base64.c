@@ -7,45 +7,29 @@ static const char enc_std[] =
 static const char enc_url[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/* The value of each octet in the alphabet; BAD where it is not in it. */
-#define BAD 64
+/* The value of each octet (low 6 bits) in both alphabets, with a bit
+ * for each alphabet the octet is not in: "+/" are base64's only, "-_"
+ * base64url's only, and the octets of neither carry both bits. */
+#define NOT_BASE64 0x40
+#define NOT_BASE64URL 0x80
 
-static const unsigned char dec_std[256] = {
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 62, 64, 64, 64, 63,
-    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 64, 64, 64, 64, 64, 64,
-    64,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
-    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 64, 64, 64, 64, 64,
-    64, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-};
-
-static const unsigned char dec_url[256] = {
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 62, 64, 64,
-    52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 64, 64, 64, 64, 64, 64,
-    64,  0,  1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14,
-    15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 64, 64, 64, 64, 63,
-    64, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40,
-    41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
-    64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64, 64,
+static const unsigned char dec[256] = {
+    0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
+    0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
+    0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xbe, 0xc0, 0x7e, 0xc0, 0xbf,
+    0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b, 0x3c, 0x3d, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
+    0xc0, 0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x0e,
+    0x0f, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0xc0, 0xc0, 0xc0, 0xc0, 0x7f,
+    0xc0, 0x1a, 0x1b, 0x1c, 0x1d, 0x1e, 0x1f, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x27, 0x28,
+    0x29, 0x2a, 0x2b, 0x2c, 0x2d, 0x2e, 0x2f, 0x30, 0x31, 0x32, 0x33, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
+    0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
+    0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
+    0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
+    0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
+    0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
+    0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
+    0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
+    0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0, 0xc0,
 };
 
 /* Strips correct padding from *LEN; APR_EINVAL for padding that is wrong. */
@@ -72,11 +56,11 @@ apr_status_t ag_base64_decode(const char *in, apr_size_t len,
                               unsigned char **out, apr_size_t *outlen,
                               apr_pool_t *p)
 {
-    const unsigned char *dec = alphabet == AG_BASE64URL ? dec_url : dec_std;
+    unsigned bad = alphabet == AG_BASE64URL ? NOT_BASE64URL : NOT_BASE64;
     const unsigned char *s = (const unsigned char *)in;
     unsigned char *buf;
-    apr_size_t i, o = 0;
-    apr_uint32_t v;
+    apr_size_t i, o = 0, rest;
+    apr_uint32_t v = 0, seen = 0;
 
     if (strip_padding(in, &len) != APR_SUCCESS || len % 4 == 1)
         return APR_EINVAL;
@@ -85,27 +69,25 @@ apr_status_t ag_base64_decode(const char *in, apr_size_t len,
         unsigned a = dec[s[i]], b = dec[s[i + 1]], c = dec[s[i + 2]],
                  d = dec[s[i + 3]];
 
-        if ((a | b | c | d) & BAD)
+        if ((a | b | c | d) & bad)
             return APR_EINVAL;
-        v = a << 18 | b << 12 | c << 6 | d;
+        v = (a & 63) << 18 | (b & 63) << 12 | (c & 63) << 6 | (d & 63);
         buf[o++] = (unsigned char)(v >> 16);
         buf[o++] = (unsigned char)(v >> 8);
         buf[o++] = (unsigned char)v;
     }
-    if (len - i == 2) {
-        unsigned a = dec[s[i]], b = dec[s[i + 1]];
-
-        /* the unused trailing bits must be zero */
-        if ((a | b) & BAD || (b & 0x0f) != 0)
-            return APR_EINVAL;
-        buf[o++] = (unsigned char)(a << 2 | b >> 4);
+    /* 2 or 3 characters left: 12 or 18 bits, of which the last 4 or 2
+     * must be zero */
+    rest = len - i;
+    for (v = 0; i < len; i++) {
+        seen |= dec[s[i]];
+        v = v << 6 | (dec[s[i]] & 63);
     }
-    else if (len - i == 3) {
-        unsigned a = dec[s[i]], b = dec[s[i + 1]], c = dec[s[i + 2]];
-
-        if ((a | b | c) & BAD || (c & 0x03) != 0)
-            return APR_EINVAL;
-        v = a << 12 | b << 6 | c;
+    if (seen & bad || (rest == 2 && (v & 0x0f)) || (rest == 3 && (v & 0x03)))
+        return APR_EINVAL;
+    if (rest == 2)
+        buf[o++] = (unsigned char)(v >> 4);
+    else if (rest == 3) {
         buf[o++] = (unsigned char)(v >> 10);
         buf[o++] = (unsigned char)(v >> 2);
     }
