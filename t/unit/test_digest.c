@@ -52,6 +52,12 @@ static const char *ha1_of(ag_digest_hash h, const char *user,
     return out;
 }
 
+/* HA1 of RFC 7616 §3.9.1's user, realm and password. */
+static const char *mufasa(ag_digest_hash h)
+{
+    return ha1_of(h, "Mufasa", "http-auth@example.org", "Circle of Life");
+}
+
 static void test_names(void)
 {
     ok(ag_digest_alg_lookup("SHA-256") == AG_DIGEST_SHA256, "SHA-256");
@@ -76,12 +82,9 @@ static void test_names(void)
 
 static void test_rfc_examples(void)
 {
-    const char *md5 = ha1_of(AG_DIGEST_HASH_MD5, "Mufasa",
-                             "http-auth@example.org", "Circle of Life");
-    const char *sha = ha1_of(AG_DIGEST_HASH_SHA256, "Mufasa",
-                             "http-auth@example.org", "Circle of Life");
-    const char *s512 = ha1_of(AG_DIGEST_HASH_SHA512_256, "Mufasa",
-                              "http-auth@example.org", "Circle of Life");
+    const char *md5 = mufasa(AG_DIGEST_HASH_MD5);
+    const char *sha = mufasa(AG_DIGEST_HASH_SHA256);
+    const char *s512 = mufasa(AG_DIGEST_HASH_SHA512_256);
     ag_digest_request *req;
     char out[AG_DIGEST_HEX_MAX + 1];
     const char *why = NULL;
@@ -162,12 +165,9 @@ static void test_rfc_examples(void)
 
 static void test_sess_and_int(void)
 {
-    const char *md5 = ha1_of(AG_DIGEST_HASH_MD5, "Mufasa",
-                             "http-auth@example.org", "Circle of Life");
-    const char *sha = ha1_of(AG_DIGEST_HASH_SHA256, "Mufasa",
-                             "http-auth@example.org", "Circle of Life");
-    const char *s512 = ha1_of(AG_DIGEST_HASH_SHA512_256, "Mufasa",
-                              "http-auth@example.org", "Circle of Life");
+    const char *md5 = mufasa(AG_DIGEST_HASH_MD5);
+    const char *sha = mufasa(AG_DIGEST_HASH_SHA256);
+    const char *s512 = mufasa(AG_DIGEST_HASH_SHA512_256);
     char body[AG_DIGEST_HEX_MAX + 1];
     ag_digest_request *req;
     ag_digest_ctx *ctx;
