@@ -40,6 +40,8 @@ void authgate_check_forbidden_on_failure(server_rec *s);
 
 #endif
 
+/* Its per-connection slot (c->conn_config) holds the connection's memo of
+ * its last Bearer token (mod_authgate_bearer.c). */
 extern module AP_MODULE_DECLARE_DATA authgate_module;
 
 #define AUTHGATE_AUTH_TYPE "AuthGate"

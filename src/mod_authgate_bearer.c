@@ -18,6 +18,7 @@
 #include "ag_jwk.h"
 #include "ag_jwt.h"
 #include "ag_token_cache.h"
+#include "ag_token_memo.h"
 #include "mod_authgate.h"
 
 /* r->notes between the scheme's functions. */
@@ -737,10 +738,64 @@ static void export_claims(request_rec *r, const authgate_bearer_conf *bc,
     }
 }
 
-/* A verification found in the cache: what it said, and the claims of the
- * token, which are the token's own (decoded only if asked for). */
+/* What a cache entry says of TOKEN, as the request's result; the claims
+ * are the token's own (decoded only if asked for). */
+static void take_entry(const ag_token_entry *e, const char *token,
+                       apr_size_t len, authgate_result *res,
+                       const char **jti)
+{
+    res->user = e->user;
+    res->scope = e->scope;
+    res->key_id = e->kid;
+    res->claims.jwt = token;
+    res->claims.jwt_len = len;
+    *jti = e->jti;
+}
+
+/* The connection's memo of its last token (ag_token_memo.h), made at its
+ * first use; none without the verified-token cache, or on an HTTP/2
+ * stream, whose requests may run at the same time. */
+static ag_token_memo *connection_memo(request_rec *r)
+{
+    conn_rec *c = r->connection;
+    ag_token_memo *m;
+
+    if (token_cache == NULL || c->master != NULL)
+        return NULL;
+    m = ap_get_module_config(c->conn_config, &authgate_module);
+    if (m == NULL) {
+        m = ag_token_memo_create(c->pool);
+        ap_set_module_config(c->conn_config, &authgate_module, m);
+    }
+    return m;
+}
+
+static int from_memo(request_rec *r, const authgate_bearer_conf *bc,
+                     ag_token_memo *memo, const char *token, apr_size_t len,
+                     const ag_keyset **sets, int n, authgate_result *res,
+                     const char **jti)
+{
+    ag_token_entry e;
+
+    if (memo == NULL ||
+        !ag_token_memo_get(memo, token, len, bc->id, apr_time_now(), &e,
+                           r->pool))
+        return 0;
+    if (!keyset_in_use(e.keyset_serial, sets, n)) {
+        ag_token_memo_clear(memo);
+        return 0;
+    }
+    take_entry(&e, token, len, res, jti);
+    ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                  "AG00306: token found in the verified-token cache "
+                  "(the connection's last token)");
+    return 1;
+}
+
+/* A verification found in the cache, which the connection's memo then
+ * holds. */
 static int from_cache(request_rec *r, const authgate_bearer_conf *bc,
-                      const char *token, apr_size_t len,
+                      ag_token_memo *memo, const char *token, apr_size_t len,
                       const unsigned char *key, const ag_keyset **sets,
                       int n, authgate_result *res, const char **jti)
 {
@@ -754,14 +809,49 @@ static int from_cache(request_rec *r, const authgate_bearer_conf *bc,
         ag_token_cache_drop(token_cache, key);
         return 0;
     }
-    res->user = e.user;
-    res->scope = e.scope;
-    res->key_id = e.kid;
-    res->claims.jwt = token;
-    res->claims.jwt_len = len;
-    *jti = e.jti;
+    take_entry(&e, token, len, res, jti);
+    if (memo != NULL)
+        ag_token_memo_set(memo, token, len, &e);
     ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
                   "AG00306: token found in the verified-token cache");
+    return 1;
+}
+
+/* A token neither the memo nor the cache knew: verified, and stored under
+ * KEY when there is one.  0 when it is refused (RES says why). */
+static int verify_fresh(request_rec *r, const authgate_bearer_conf *bc,
+                        const ag_jwt_policy *pol, const char *token,
+                        apr_size_t len, const ag_keyset **sets, int n,
+                        const unsigned char *key, authgate_result *res,
+                        const char **jti)
+{
+    ag_jwt_result jr;
+    ag_reason reason;
+
+    reason = ag_jwt_verify(token, len, pol, sets, n, apr_time_now(), &jr,
+                           r->pool);
+    if (reason == AG_R_UNKNOWN_KID && recheck_keys(r, bc, &sets))
+        reason = ag_jwt_verify(token, len, pol, sets, n, apr_time_now(), &jr,
+                               r->pool);
+    if (reason != AG_OK) {
+        res->key_id = jr.log_kid;
+        res->issuer = jr.log_iss;
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "AG00300: token refused: %s", jr.detail);
+        invalid_token(r, res, reason, jr.detail);
+        return 0;
+    }
+    res->user = jr.user;
+    res->scope = jr.scope;
+    res->key_id = jr.kid;
+    res->claims.parsed = jr.claims;
+    *jti = jr.jti;
+    if (key != NULL) {
+        ag_token_entry e = {jr.user, jr.scope, jr.kid, jr.jti, jr.expires,
+                            ag_keyset_serial(jr.keyset), bc->id};
+
+        ag_token_cache_put(token_cache, key, &e, apr_time_now());
+    }
     return 1;
 }
 
@@ -774,8 +864,7 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
     const ag_keyset **sets;
     const char *jti = NULL;
     ag_jwt_policy pol;
-    ag_jwt_result jr;
-    ag_reason reason;
+    ag_token_memo *memo;
     int n = bc->keys->nelts, cached;
 
     fill_policy(bc, &pol);
@@ -784,34 +873,14 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
         return;
     }
     sets = keysets(r, bc);
-    cached = token_cache != NULL && ag_token_cache_key(token, len, key);
-    if (!cached ||
-        !from_cache(r, bc, token, len, key, sets, n, res, &jti)) {
-        reason = ag_jwt_verify(token, len, &pol, sets, n, apr_time_now(), &jr,
-                               r->pool);
-        if (reason == AG_R_UNKNOWN_KID && recheck_keys(r, bc, &sets))
-            reason = ag_jwt_verify(token, len, &pol, sets, n, apr_time_now(),
-                                   &jr, r->pool);
-        if (reason != AG_OK) {
-            res->key_id = jr.log_kid;
-            res->issuer = jr.log_iss;
-            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
-                          "AG00300: token refused: %s", jr.detail);
-            invalid_token(r, res, reason, jr.detail);
+    memo = connection_memo(r);
+    if (!from_memo(r, bc, memo, token, len, sets, n, res, &jti)) {
+        cached = token_cache != NULL && ag_token_cache_key(token, len, key);
+        if ((!cached ||
+             !from_cache(r, bc, memo, token, len, key, sets, n, res, &jti)) &&
+            !verify_fresh(r, bc, &pol, token, len, sets, n,
+                          cached ? key : NULL, res, &jti))
             return;
-        }
-        res->user = jr.user;
-        res->scope = jr.scope;
-        res->key_id = jr.kid;
-        res->claims.parsed = jr.claims;
-        jti = jr.jti;
-        if (cached) {
-            ag_token_entry e = {jr.user, jr.scope, jr.kid, jr.jti,
-                                jr.expires, ag_keyset_serial(jr.keyset),
-                                bc->id};
-
-            ag_token_cache_put(token_cache, key, &e, apr_time_now());
-        }
     }
     if (jti != NULL && authgate_revoked(r, conf, jti)) {
         res->key_id = res->key_id ? ag_jwt_log_safe(res->key_id, r->pool)

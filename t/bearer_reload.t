@@ -1,6 +1,7 @@
 # Keys and revocations change while the server runs: key rotation by
 # rewriting a JWKS, a file that turns bad keeps the last good keys, a
-# revocation reaches tokens already in the verified-token cache.
+# revocation reaches tokens already in the verified-token cache and in the
+# connection's memo of its last token.
 use strict;
 use warnings FATAL => 'all';
 
@@ -10,12 +11,13 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 
-plan tests => 11;
+plan tests => 13;
 
 # One connection, so that every request meets the same process and its
 # cache; files are checked at most once a second.
 Apache::TestRequest::user_agent(keep_alive => 1, reset => 1);
 sub settle { select undef, undef, undef, 1.3 }
+my $memo_hit = qr/AG00306: token found in the verified-token cache \(the connection's last token\)/;
 
 my $old = sign(key => 'keys/rot-old.key', alg => 'ES256', kid => 'old');
 my $new = sign(key => 'keys/rot-new.key', alg => 'ES256', kid => 'new');
@@ -25,6 +27,8 @@ my $first = slurp($jwks);
 case('before rotation: the old kid', '/bearer/rotate/', $old);
 case('the same token again comes from the cache', '/bearer/rotate/', $old,
      logged => qr/AG00306: token found in the verified-token cache/);
+case('and the third time from the connection\'s memo of it', '/bearer/rotate/',
+     $old, logged => $memo_hit);
 case('before rotation: the new kid is unknown', '/bearer/rotate/', $new,
      status => 401, reason => 'unknown_kid');
 
@@ -52,6 +56,8 @@ my $later = sign(key => 'file:keys/hs.secret', alg => 'HS256',
 case('a token before its revocation', '/bearer/hs/', $later);
 case('and again, from the cache', '/bearer/hs/', $later,
      logged => qr/AG00306/);
+case('and again, from the connection\'s memo', '/bearer/hs/', $later,
+     logged => $memo_hit);
 spit('keys/revoked.txt', slurp('keys/revoked.txt') . "jti-later\n");
 settle();
 case('the revocation reaches the cached token', '/bearer/hs/', $later,
