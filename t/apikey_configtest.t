@@ -9,11 +9,9 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test;
 use Apache::TestUtil qw(t_cmp t_write_file);
 use File::Spec ();
-use AuthGateTest qw(command_output);
+use AuthGateTest qw(configtest);
 
 my $vars = Apache::Test::vars();
-my $root = File::Spec->rel2abs(File::Spec->catdir($vars->{serverroot}, '..'));
-my $conf = File::Spec->catfile($vars->{t_logs}, 'apikey_configtest.conf');
 my $keys = "$vars->{serverroot}/conf/apikeys.txt";
 my $bad_keys = File::Spec->catfile($vars->{t_logs}, 'apikeys-bad.txt');
 t_write_file($bad_keys, "# a comment\nk1:abc:alice:-:1:-:\n");
@@ -45,45 +43,36 @@ my @bad = (
 
 plan tests => 4 + 3 * @bad;
 
-sub configtest {
+# httpd -t on INSIDE in a <Location /gate> for ApiKey, with a DBD driver.
+sub apikey_configtest {
     my ($inside) = @_;
-    t_write_file($conf, <<CONF);
-Include "$root/httpd-minimal.conf"
-ServerName localhost
-ServerRoot "$vars->{serverroot}"
-PidFile "$vars->{t_logs}/apikey_configtest.pid"
-ErrorLog "$vars->{t_logs}/apikey_configtest_error_log"
-LoadModule authgate_module "$root/mod_authgate.so"
-DBDriver sqlite3
-DBDParams "$vars->{t_logs}/apikey_configtest.db"
-<Location /gate>
-    AuthType AuthGate
-    AuthName "api"
-    AuthGateSchemes ApiKey
-    $inside
-</Location>
-CONF
-    return command_output($vars->{httpd}, '-t', '-f', $conf);
+    return configtest(
+        name    => 'apikey_configtest',
+        server  => [ 'DBDriver sqlite3',
+                     qq{DBDParams "$vars->{t_logs}/apikey_configtest.db"} ],
+        section => [ 'AuthType AuthGate', 'AuthName "api"',
+                     'AuthGateSchemes ApiKey' ],
+        body    => $inside);
 }
 
-my ($out, $rc) = configtest(join "\n    ",
+my ($rc, $out) = apikey_configtest([
     qq{AuthGateApiKeyFile "$keys"}, 'AuthGateApiKeyHeader X-Partner-Key',
     'AuthGateApiKeyQuery api_key',
-    'AuthGateApiKeyDBD "SELECT username, scopes, expires FROM api_keys WHERE key_sha256 = %s"');
+    'AuthGateApiKeyDBD "SELECT username, scopes, expires FROM api_keys WHERE key_sha256 = %s"' ]);
 ok t_cmp($rc, 0, 'a good configuration passes httpd -t');
 ok t_cmp($out, qr/Syntax OK/, 'httpd says Syntax OK');
 
 for my $case (@bad) {
     my ($inside, $message, $what) = @$case;
-    ($out, $rc) = configtest($inside);
+    my ($rc, $out, $conf, $line) = apikey_configtest($inside);
     ok t_cmp($rc != 0, 1, "$what: httpd -t fails");
     ok t_cmp($out, $message, "$what: the message names the directive");
-    ok t_cmp($out, qr/on line 13 of \Q$conf\E/, "$what: file and line");
+    ok t_cmp($out, qr/on line $line of \Q$conf\E/, "$what: file and line");
 }
 
 # ApiKey enabled with nothing to check keys against: the start stops,
 # naming the section.
-($out, $rc) = configtest('AuthGateApiKeyHeader X-Partner-Key');
+($rc, $out) = apikey_configtest('AuthGateApiKeyHeader X-Partner-Key');
 ok t_cmp($rc != 0, 1, 'ApiKey without a key store: httpd -t fails');
 ok t_cmp($out,
          qr/AG00320: <Location \/gate>: ApiKey is enabled .* no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,

@@ -8,45 +8,34 @@ use File::Temp ();
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
+use AuthGateTest qw(configtest);
 
 plan tests => 12;
 
 my $t = $FindBin::Bin;
-my $httpd = Apache::Test::vars('httpd');
 my $dir = File::Temp->newdir;
 
-# httpd -t on LOCATION_BODY inside <Location /x>; its exit status and
-# what it printed.
-sub configtest {
-    my ($body, $outside) = @_;
-    my $conf = "$dir/httpd.conf";
-    open my $fh, '>', $conf or die "$conf: $!";
-    print $fh <<"CONF";
-ServerRoot "$t"
-Include "$t/../httpd-minimal.conf"
-LoadModule authgate_module "$t/../mod_authgate.so"
-ServerName localhost
-Listen 127.0.0.1:1
-ErrorLog "$dir/error_log"
-PidFile "$dir/httpd.pid"
-DefaultRuntimeDir "$dir"
-${\ ($outside // '')}
-<Location /x>
-    AuthType AuthGate
-    AuthName "api"
-    Require valid-user
-$body
-</Location>
-CONF
-    close $fh;
-    my $out = `"$httpd" -t -f "$conf" 2>&1`;
-    return ($? >> 8, $out);
+# An error on line N (from 0) of the body, where httpd's message starts
+# with the file and the line: [N, the message that follows].
+sub at {
+    my ($n, $want) = @_;
+    return [ $n, $want ];
 }
 
-# One assertion: configtest fails (or passes, for WANT undef) and says WANT.
+# One assertion: httpd -t on BODY inside <Location /x> (and OUTSIDE at
+# server level) fails (or passes, for WANT undef) and says WANT.
 sub refused {
     my ($name, $body, $want, $outside) = @_;
-    my ($rc, $out) = configtest($body, $outside);
+    my ($rc, $out, $conf, $line) = configtest(
+        name => 'httpd', dir => "$dir", server => $outside,
+        location => '/x',
+        section => [ 'AuthType AuthGate', 'AuthName "api"',
+                     'Require valid-user' ],
+        body => $body);
+    if (ref $want eq 'ARRAY') {
+        my ($n, $message) = @$want;
+        $want = qr/line ${\ ($line + $n)} of \Q$conf\E:\s+$message/;
+    }
     my $good = defined $want ? $rc != 0 && $out =~ $want
                              : $rc == 0 && $out =~ /Syntax OK/;
     print "# $name: exit $rc: $out" unless $good;
@@ -58,7 +47,7 @@ refused('a good configuration passes',
         qq{AuthGateJWTKeyFile "$pub"}, undef);
 refused('an unreadable key file',
         qq{AuthGateJWTKeyFile "$t/keys/missing.pub"},
-        qr/line 14 of \S+httpd.conf:\s+AuthGateJWTKeyFile: cannot load '\S+missing.pub': cannot read file/);
+        at(0, qr/AuthGateJWTKeyFile: cannot load '\S+missing.pub': cannot read file/));
 refused('a key file that is no key',
         qq{AuthGateJWTKeyFile "$t/keys/revoked.txt"},
         qr/AuthGateJWTKeyFile: cannot load '\S+revoked.txt': not a PEM public key/);
@@ -67,7 +56,7 @@ refused('a private key where a public key belongs',
         qr/AuthGateJWTKeyFile: cannot load '\S+rsa.key': holds a private key/);
 refused('an unknown algorithm',
         qq{AuthGateJWTKeyFile "$pub"\nAuthGateJWTAlgorithms RS256 XS256},
-        qr/line 15 of .*\s+AuthGateJWTAlgorithms: unknown algorithm 'XS256'/);
+        at(1, qr/AuthGateJWTAlgorithms: unknown algorithm 'XS256'/));
 refused('none in the allow-list',
         qq{AuthGateJWTKeyFile "$pub"\nAuthGateJWTAlgorithms None},
         qr/AuthGateJWTAlgorithms: 'none' is never accepted/);

@@ -8,13 +8,10 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Apache::Test;
-use Apache::TestUtil qw(t_cmp t_write_file);
-use File::Spec ();
-use AuthGateTest qw(command_output);
+use Apache::TestUtil qw(t_cmp);
+use AuthGateTest qw(configtest);
 
 my $vars = Apache::Test::vars();
-my $root = File::Spec->rel2abs(File::Spec->catdir($vars->{serverroot}, '..'));
-my $conf = File::Spec->catfile($vars->{t_logs}, 'configtest.conf');
 
 # [directives inside <Location /gate>, expected message, what]
 my @bad = (
@@ -40,35 +37,25 @@ my @bad = (
 
 plan tests => 2 + 3 * @bad;
 
-sub configtest {
+# httpd -t on INSIDE in a <Location /gate> for Basic.
+sub gate_configtest {
     my ($inside) = @_;
-    t_write_file($conf, <<CONF);
-Include "$root/httpd-minimal.conf"
-ServerName localhost
-ServerRoot "$vars->{serverroot}"
-PidFile "$vars->{t_logs}/configtest.pid"
-ErrorLog "$vars->{t_logs}/configtest_error_log"
-LoadModule authgate_module "$root/mod_authgate.so"
-<Location /gate>
-    AuthType AuthGate
-    AuthName "api"
-    AuthUserFile "$vars->{serverroot}/conf/users.htpasswd"
-    AuthGateSchemes Basic
-    Require valid-user
-    $inside
-</Location>
-CONF
-    return command_output($vars->{httpd}, '-t', '-f', $conf);
+    return configtest(
+        name    => 'configtest',
+        section => [ 'AuthType AuthGate', 'AuthName "api"',
+                     qq{AuthUserFile "$vars->{serverroot}/conf/users.htpasswd"},
+                     'AuthGateSchemes Basic', 'Require valid-user' ],
+        body    => $inside);
 }
 
-my ($out, $rc) = configtest('AuthGateBasicProvider file');
+my ($rc, $out) = gate_configtest('AuthGateBasicProvider file');
 ok t_cmp($rc, 0, 'a good configuration passes httpd -t');
 ok t_cmp($out, qr/Syntax OK/, 'httpd says Syntax OK');
 
 for my $case (@bad) {
     my ($inside, $message, $what) = @$case;
-    ($out, $rc) = configtest($inside);
+    my ($rc, $out, $conf, $line) = gate_configtest($inside);
     ok t_cmp($rc != 0, 1, "$what: httpd -t fails");
     ok t_cmp($out, $message, "$what: the message names the directive");
-    ok t_cmp($out, qr/on line 13 of \Q$conf\E/, "$what: file and line");
+    ok t_cmp($out, qr/on line $line of \Q$conf\E/, "$what: file and line");
 }

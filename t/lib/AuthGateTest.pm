@@ -6,15 +6,17 @@ use strict;
 use warnings FATAL => 'all';
 
 use Exporter 'import';
+use File::Spec ();
 use IO::Socket::INET ();
 use MIME::Base64 ();
 use Apache::Test ();
 use Apache::TestRequest ();
-use Apache::TestUtil qw(t_start_error_log_watch t_finish_error_log_watch);
+use Apache::TestUtil qw(t_start_error_log_watch t_finish_error_log_watch
+                        t_write_file);
 
 our @EXPORT_OK = qw(basic challenges watch_log denials raw_request
                     server_port vhost_port client_run command_output
-                    log_mark log_wait_for);
+                    log_mark log_wait_for configtest);
 
 # The users of t/conf/users.htpasswd and t/conf/other.htpasswd.
 our %PASSWORD = (
@@ -123,6 +125,71 @@ sub client_run {
 # The same with standard error and standard output together.
 sub command_output {
     return run_program(1, @_);
+}
+
+# Writes a small httpd configuration and runs the suite's httpd with
+# -t -f on it.  ARGS:
+#   name      the stem of the files: NAME.conf, NAME_error_log, NAME.pid
+#   dir       where they go (default: t/logs)
+#   root      the ServerRoot (default: the suite's, t/)
+#   minimal   0 not to include httpd-minimal.conf (the suite's modules)
+#   modules   more modules to load from httpd's module directory (names
+#             as in mod_NAME.so), before mod_authgate
+#   server    server-level lines, after the LoadModule lines
+#   location  the path of the <Location> (default /gate)
+#   section   the lines that open the <Location>
+#   body      the lines under test, after them
+# Lines are an array reference or one string of lines.  Returns the exit
+# status, the output, the configuration's path, the number of the first
+# line of BODY and that of the first server-level line.
+sub configtest {
+    my (%args) = @_;
+    die 'configtest: no name' unless $args{name};
+    my $vars = Apache::Test::vars();
+    my $top = File::Spec->rel2abs("$vars->{serverroot}/..");
+    my $dir = $args{dir} || $vars->{t_logs};
+    my $conf = "$dir/$args{name}.conf";
+    my @lines = (
+        'ServerRoot "' . ($args{root} || $vars->{serverroot}) . '"',
+        'ServerName localhost',
+        'Listen 127.0.0.1:1',
+        qq{PidFile "$dir/$args{name}.pid"},
+        qq{ErrorLog "$dir/$args{name}_error_log"},
+        qq{DefaultRuntimeDir "$dir"},
+    );
+    push @lines, qq{Include "$top/httpd-minimal.conf"}
+        if $args{minimal} // 1;
+    if ($args{modules}) {
+        my $moddir = module_dir();
+        push @lines, map { qq{LoadModule ${_}_module "$moddir/mod_$_.so"} }
+                         @{ $args{modules} };
+    }
+    push @lines, qq{LoadModule authgate_module "$top/mod_authgate.so"};
+    my $server_line = @lines + 1;
+    push @lines, config_lines($args{server}),
+                 '<Location ' . ($args{location} || '/gate') . '>',
+                 map { "    $_" } config_lines($args{section});
+    my $body_line = @lines + 1;
+    push @lines, (map { "    $_" } config_lines($args{body})), '</Location>';
+    t_write_file($conf, join("\n", @lines, ''));
+    my ($out, $rc) = command_output($vars->{httpd}, '-t', '-f', $conf);
+    return ($rc, $out, $conf, $body_line, $server_line);
+}
+
+# The lines of LINES: an array reference, one string, or undef (none).
+sub config_lines {
+    my ($lines) = @_;
+    return () unless defined $lines;
+    return ref $lines ? @$lines : split /\n/, $lines;
+}
+
+# Where httpd's modules are (apxs -q LIBEXECDIR).
+sub module_dir {
+    my ($dir) = client_run(Apache::Test::vars('apxs') || 'apxs',
+                           '-q', 'LIBEXECDIR');
+    chomp $dir;
+    die 'apxs -q LIBEXECDIR: no answer' unless $dir;
+    return $dir;
 }
 
 sub run_program {
