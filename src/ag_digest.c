@@ -79,34 +79,15 @@ ag_digest_qop ag_digest_qop_lookup(const char *name)
     return 0;
 }
 
-/* OpenSSL 3 looks an algorithm up in its provider store at every
- * EVP_DigestInit_ex() given EVP_sha256() and friends (an "implicit
- * fetch", which takes a lock); fetched once, they are used as they are. */
-static CRYPTO_ONCE fetch_once = CRYPTO_ONCE_STATIC_INIT;
-static EVP_MD *fetched[AG_DIGEST_HASH__COUNT];
-
-static void fetch_digests(void)
-{
-    fetched[AG_DIGEST_HASH_MD5] = EVP_MD_fetch(NULL, "MD5", NULL);
-    fetched[AG_DIGEST_HASH_SHA256] = EVP_MD_fetch(NULL, "SHA2-256", NULL);
-    fetched[AG_DIGEST_HASH_SHA512_256] =
-        EVP_MD_fetch(NULL, "SHA2-512/256", NULL);
-}
-
 const EVP_MD *ag_digest_evp(ag_digest_hash hash)
 {
-    if (hash < 0 || hash >= AG_DIGEST_HASH__COUNT)
-        hash = AG_DIGEST_HASH_MD5;
-    if (CRYPTO_THREAD_run_once(&fetch_once, fetch_digests) &&
-        fetched[hash] != NULL)
-        return fetched[hash];
     switch (hash) {
     case AG_DIGEST_HASH_SHA256:
-        return EVP_sha256();
+        return ag_md_get(AG_MD_SHA256);
     case AG_DIGEST_HASH_SHA512_256:
-        return EVP_sha512_256();
+        return ag_md_get(AG_MD_SHA512_256);
     default:
-        return EVP_md5();
+        return ag_md_get(AG_MD_MD5);
     }
 }
 

@@ -5,23 +5,36 @@
 
 #include "ag_hash.h"
 
-/* Fetched once: EVP_sha256() makes OpenSSL 3 look the algorithm up (under
- * a lock) at every use. */
-static CRYPTO_ONCE fetch_once = CRYPTO_ONCE_STATIC_INIT;
-static EVP_MD *sha256;
+static const char *const md_names[AG_MD__COUNT] = {
+    "MD5", "SHA2-256", "SHA2-384", "SHA2-512", "SHA2-512/256"
+};
 
-static void fetch_sha256(void)
+static CRYPTO_ONCE fetch_once = CRYPTO_ONCE_STATIC_INIT;
+static EVP_MD *fetched[AG_MD__COUNT];
+
+static void fetch_mds(void)
 {
-    sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+    int i;
+
+    for (i = 0; i < AG_MD__COUNT; i++)
+        fetched[i] = EVP_MD_fetch(NULL, md_names[i], NULL);
+}
+
+const EVP_MD *ag_md_get(ag_md md)
+{
+    if ((unsigned)md >= AG_MD__COUNT ||
+        !CRYPTO_THREAD_run_once(&fetch_once, fetch_mds))
+        return NULL;
+    return fetched[md];
 }
 
 int ag_sha256(const void *data, apr_size_t len,
               unsigned char out[AG_SHA256_LEN])
 {
+    const EVP_MD *md = ag_md_get(AG_MD_SHA256);
     unsigned int n = AG_SHA256_LEN;
 
-    if (CRYPTO_THREAD_run_once(&fetch_once, fetch_sha256) && sha256 != NULL &&
-        EVP_Digest(data, len, out, &n, sha256, NULL) == 1 &&
+    if (md != NULL && EVP_Digest(data, len, out, &n, md, NULL) == 1 &&
         n == AG_SHA256_LEN)
         return 1;
     memset(out, 0, AG_SHA256_LEN);
@@ -38,4 +51,13 @@ void ag_hex_encode(const unsigned char *in, apr_size_t len, char *out)
         out[2 * i + 1] = digits[in[i] & 0x0f];
     }
     out[2 * len] = '\0';
+}
+
+apr_uint64_t ag_mix64(apr_uint64_t a, apr_uint64_t b)
+{
+    apr_uint64_t z = a * 0x9e3779b97f4a7c15ULL ^ b;
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
 }

@@ -1,7 +1,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <apr_atomic.h>
 #include <apr_errno.h>
 #include <apr_strings.h>
 
@@ -13,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "ag_base64.h"
+#include "ag_hash.h"
 #include "ag_jwk.h"
 #include "ag_jwk_private.h"
 
@@ -59,26 +59,14 @@ const char *ag_jwt_algs_names(unsigned mask, apr_pool_t *p)
     return out;
 }
 
-/* Digests are fetched once: an implicit fetch on every verification
- * costs more than the hash of a token. */
-static CRYPTO_ONCE md_once = CRYPTO_ONCE_STATIC_INIT;
-static EVP_MD *md_sha[3];
-
-static void fetch_mds(void)
-{
-    md_sha[0] = EVP_MD_fetch(NULL, "SHA256", NULL);
-    md_sha[1] = EVP_MD_fetch(NULL, "SHA384", NULL);
-    md_sha[2] = EVP_MD_fetch(NULL, "SHA512", NULL);
-}
-
 const EVP_MD *ag_jwt_alg_md(ag_jwt_alg alg)
 {
+    static const ag_md mds[3] = {AG_MD_SHA256, AG_MD_SHA384, AG_MD_SHA512};
+
     if (alg == AG_JWT_EDDSA || (unsigned)alg >= AG_JWT_ALG__COUNT)
         return NULL;
-    if (!CRYPTO_THREAD_run_once(&md_once, fetch_mds))
-        return NULL;
     /* HS, RS, ES, PS each run 256, 384, 512 in enum order */
-    return md_sha[alg % 3];
+    return ag_md_get(mds[alg % 3]);
 }
 
 apr_status_t ag_jwt_algs_add(const char *name, unsigned *mask,
@@ -114,16 +102,6 @@ struct ag_keyset {
 
 #define SERIAL_EMPTY 0x6a09e667f3bcc908ULL
 
-/* splitmix64's finalizer over the serial so far and one key's print. */
-static apr_uint64_t serial_mix(apr_uint64_t a, apr_uint64_t b)
-{
-    apr_uint64_t z = a * 0x9e3779b97f4a7c15ULL ^ b;
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 static int print_text(EVP_MD_CTX *ctx, const char *s)
 {
     return EVP_DigestUpdate(ctx, s != NULL ? s : "", s != NULL ?
@@ -146,7 +124,7 @@ static apr_uint64_t key_print(const ag_jwk *key)
     if (key->pkey != NULL)
         derlen = i2d_PUBKEY(key->pkey, &der);
     good = ctx != NULL && derlen >= 0 &&
-           EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) == 1 &&
+           EVP_DigestInit_ex(ctx, ag_md_get(AG_MD_SHA256), NULL) == 1 &&
            EVP_DigestUpdate(ctx, head, sizeof(head)) == 1 &&
            EVP_DigestUpdate(ctx, &key->algs, sizeof(key->algs)) == 1 &&
            print_text(ctx, key->kid) && print_text(ctx, key->issuer) &&
@@ -171,7 +149,7 @@ static void keyset_reprint(ag_keyset *ks)
 
     ks->serial = SERIAL_EMPTY;
     for (i = 0; i < ks->keys->nelts; i++)
-        ks->serial = serial_mix(ks->serial,
+        ks->serial = ag_mix64(ks->serial,
                                 key_print(APR_ARRAY_IDX(ks->keys, i,
                                                         ag_jwk *)));
 }
@@ -193,7 +171,7 @@ void ag_keyset_add(ag_keyset *ks, ag_jwk *key)
 {
     APR_ARRAY_PUSH(ks->keys, ag_jwk *) = key;
     ks->algs |= key->algs;
-    ks->serial = serial_mix(ks->serial, key_print(key));
+    ks->serial = ag_mix64(ks->serial, key_print(key));
     if (key->kid == NULL) {
         APR_ARRAY_PUSH(ks->unnamed, const ag_jwk *) = key;
     }

@@ -329,14 +329,15 @@ static apr_size_t ecdsa_size(ag_jwt_alg alg)
  * be made. */
 static EVP_MD_CTX *verify_ctx_make(const ag_jwk *key, ag_jwt_alg alg)
 {
+    const EVP_MD *md = ag_jwt_alg_md(alg);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     EVP_PKEY_CTX *pctx = NULL;
     int pss = alg >= AG_JWT_PS256 && alg <= AG_JWT_PS512;
     int ok;
 
-    ok = ctx != NULL &&
-         EVP_DigestVerifyInit(ctx, &pctx, ag_jwt_alg_md(alg), NULL,
-                              key->pkey) == 1;
+    /* no digest, no context: OpenSSL would pick the key's default one */
+    ok = ctx != NULL && md != NULL &&
+         EVP_DigestVerifyInit(ctx, &pctx, md, NULL, key->pkey) == 1;
     if (ok && pss)
         ok = EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) == 1 &&
              EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST)

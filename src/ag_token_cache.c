@@ -6,7 +6,6 @@
 
 #include <openssl/crypto.h>
 
-#include "ag_jwk.h"
 #include "ag_hash.h"
 #include "ag_token_cache.h"
 

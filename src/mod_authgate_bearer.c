@@ -7,7 +7,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <apr_atomic.h>
 #include <apr_strings.h>
 
 #include <http_core.h>
@@ -15,6 +14,7 @@
 #include "ag_challenge.h"
 #include "ag_claims.h"
 #include "ag_file.h"
+#include "ag_hash.h"
 #include "ag_jwk.h"
 #include "ag_jwt.h"
 #include "ag_token_cache.h"
@@ -57,9 +57,6 @@ struct authgate_bearer_conf {
 
 /* --- configuration ------------------------------------------------------ */
 
-/* splitmix64's finalizer: the id of a merge, from its two parts. */
-static apr_uint64_t mix_ids(apr_uint64_t a, apr_uint64_t b);
-
 /* A section's Bearer configuration is named by what it says: each Bearer
  * directive read mixes its name and arguments into the id.  Two sections
  * that say the same thing check tokens alike and may share cache entries;
@@ -79,7 +76,7 @@ static apr_uint64_t text_id(apr_uint64_t id, const cmd_parms *cmd)
 
         for (c = (const unsigned char *)parts[i]; *c != '\0'; c++)
             h = (h ^ *c) * 0x100000001b3ULL;
-        id = mix_ids(id, h);
+        id = ag_mix64(id, h);
     }
     return id;
 }
@@ -101,16 +98,6 @@ static authgate_bearer_conf *bearer_of(cmd_parms *cmd, void *dconf)
     return conf->bearer;
 }
 
-/* splitmix64's finalizer: the id of a merge, from its two parts. */
-static apr_uint64_t mix_ids(apr_uint64_t a, apr_uint64_t b)
-{
-    apr_uint64_t z = a * 0x9e3779b97f4a7c15ULL ^ b;
-
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-}
-
 #define PICK(field) (add->field != NULL ? add->field : base->field)
 
 /* A directive set in the inner section wins, keys and lists included (an
@@ -126,7 +113,7 @@ authgate_bearer_conf *authgate_bearer_merge(apr_pool_t *p,
     if (add == NULL)
         return base;
     bc = apr_palloc(p, sizeof(*bc));
-    bc->id = mix_ids(base->id, add->id);
+    bc->id = ag_mix64(base->id, add->id);   /* the merge's own id */
     bc->keys = PICK(keys);
     bc->algs = add->algs != 0 ? add->algs : base->algs;
     bc->issuers = PICK(issuers);

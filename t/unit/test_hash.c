@@ -1,5 +1,7 @@
 #include <string.h>
 
+#include <openssl/evp.h>
+
 #include "ag_hash.h"
 #include "tap.h"
 
@@ -23,5 +25,23 @@ int main(void)
     is_str(hex, "000fa5ff", "lower-case hex, leading zeros kept");
     ag_hex_encode(bytes, 0, hex);
     is_str(hex, "", "no bytes, empty string");
+
+    {
+        static const int sizes[AG_MD__COUNT] = {16, 32, 48, 64, 32};
+        int i, good = 1;
+
+        for (i = 0; i < AG_MD__COUNT; i++)
+            good = good && ag_md_get((ag_md)i) != NULL &&
+                   ag_md_get((ag_md)i) == ag_md_get((ag_md)i) &&
+                   EVP_MD_get_size(ag_md_get((ag_md)i)) == sizes[i];
+        ok(good, "MD5, SHA-256, -384, -512, -512/256: fetched once, each "
+                 "of its size");
+        ok(ag_md_get(AG_MD__COUNT) == NULL && ag_md_get((ag_md)-1) == NULL,
+           "no digest out of range");
+    }
+    ok(ag_mix64(1, 2) == 0x975835de1c9756ceULL &&
+           ag_mix64(2, 1) == 0xbeeb8da1658eec67ULL,
+       "the mix is splitmix64's finalizer over a * golden ratio ^ b, and "
+       "its order counts");
     return tap_done();
 }
