@@ -36,8 +36,7 @@
 typedef struct {
     ag_reloader *rl;
     const ag_keyset *fixed;
-    const char *what;           /* the directive and file, for the log */
-    const char *directive;      /* the directive alone */
+    const char *directive;      /* that names the file, for the log */
 } key_source;
 
 struct authgate_bearer_conf {
@@ -149,7 +148,7 @@ static const char *parse_binding(cmd_parms *cmd, int argc,
     return NULL;
 }
 
-static void log_warnings(cmd_parms *cmd, const char *what,
+static void log_warnings(cmd_parms *cmd, const ag_reloader *rl,
                          const ag_keyset *ks)
 {
     const apr_array_header_t *w = ag_keyset_warnings(ks);
@@ -157,8 +156,8 @@ static void log_warnings(cmd_parms *cmd, const char *what,
 
     for (i = 0; i < w->nelts; i++)
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, cmd->server,
-                     "AG00303: %s: %s", what,
-                     APR_ARRAY_IDX(w, i, const char *));
+                     "AG00303: %s %s: %s", cmd->cmd->name,
+                     ag_reloader_path(rl), APR_ARRAY_IDX(w, i, const char *));
 }
 
 /* A reloader for PATH, loaded now: a file that cannot be used is a
@@ -168,7 +167,7 @@ static const char *add_file_source(cmd_parms *cmd, authgate_bearer_conf *bc,
                                    ag_reload_parse_fn parse,
                                    ag_jwk_binding *b)
 {
-    key_source src = {NULL, NULL, NULL, NULL};
+    key_source src = {NULL, NULL, NULL};
     ag_reload_gen *gen;
     ag_reload_event ev;
     const char *err;
@@ -177,13 +176,11 @@ static const char *add_file_source(cmd_parms *cmd, authgate_bearer_conf *bc,
     if (err != NULL)
         return err;
     src.directive = cmd->cmd->name;
-    src.what = apr_pstrcat(cmd->pool, cmd->cmd->name, " ",
-                           ag_reloader_path(src.rl), NULL);
     if (bc->keys == NULL)
         bc->keys = apr_array_make(cmd->pool, 2, sizeof(key_source));
     APR_ARRAY_PUSH(bc->keys, key_source) = src;
     gen = ag_reloader_acquire(src.rl, apr_time_now(), &ev, &err);
-    log_warnings(cmd, src.what, ag_reload_gen_data(gen));
+    log_warnings(cmd, src.rl, ag_reload_gen_data(gen));
     ag_reload_release(src.rl, gen);
     return NULL;
 }
@@ -239,7 +236,6 @@ const char *authgate_set_jwt_secret(cmd_parms *cmd, void *dconf, int argc,
     src = apr_array_push(bc->keys);
     src->rl = NULL;
     src->fixed = ks;
-    src->what = "AuthGateJWTSecret base64:";
     src->directive = cmd->cmd->name;
     return NULL;
 }

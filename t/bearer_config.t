@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use AuthGateTest qw(configtest);
 
-plan tests => 12;
+plan tests => 13;
 
 my $t = $FindBin::Bin;
 my $dir = File::Temp->newdir;
@@ -76,3 +76,21 @@ refused('AuthGateTokenCache inside a Location',
 refused('an unknown key option',
         qq{AuthGateJWTKeyFile "$pub" issuer=x colour=blue},
         qr/AuthGateJWTKeyFile: unknown option 'colour=blue'/);
+
+# A JWKS entry that cannot be used is skipped with a warning at start,
+# naming the directive and the file; the file's other keys load.
+my $jwks = "$dir/mixed.jwks";
+open my $fh, '>', $jwks or die "$jwks: $!";
+print $fh '{"keys": [{"kty": "oct", "kid": "good", "k": '
+        . '"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0ISE"}, '
+        . '{"kty": "oct", "kid": "enc-only", "use": "enc", "k": '
+        . '"c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0ISE"}]}';
+close $fh;
+my ($rc, $out) = configtest(
+    name => 'httpd', dir => "$dir", location => '/x',
+    section => [ 'AuthType AuthGate', 'AuthName "api"', 'Require valid-user' ],
+    body => qq{AuthGateJWTKeyFile "$jwks"});
+my $good = $rc == 0 && $out =~ /Syntax OK/ &&
+    $out =~ /AG00303: AuthGateJWTKeyFile \Q$jwks\E: key 1 \(kid enc-only\) skipped: /;
+print "# exit $rc: $out" unless $good;
+ok $good;   # an unusable JWKS entry: a warning naming directive and file
