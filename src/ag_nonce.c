@@ -15,7 +15,6 @@
 #define RANDOM_LEN 12
 #define MAC_LEN 16
 #define RAW_LEN (ISSUED_LEN + RANDOM_LEN + MAC_LEN)
-#define SECRET_RANDOM_LEN 32
 
 /* HMAC-SHA-256 (RFC 2104) with the key's pads hashed once: each MAC
  * then starts from a copy of those states.  (OpenSSL 3's one-shot HMAC()
@@ -123,22 +122,27 @@ const char *ag_nonce_secret_from_text(const char *data, apr_size_t len,
         return "the secret is shorter than 32 bytes";
     if (len > AG_NONCE_SECRET_MAX)
         return "the secret is longer than 4096 bytes";
-    out->bytes = apr_pmemdup(p, data, len);
-    out->len = len;
-    if (secret_prepare(out, p) != APR_SUCCESS)
+    if (ag_nonce_secret_from_bytes((const unsigned char *)data, len, out,
+                                   p) != APR_SUCCESS)
         return "out of memory";
     return NULL;
 }
 
-apr_status_t ag_nonce_secret_random(ag_nonce_secret *out, apr_pool_t *p)
+apr_status_t ag_nonce_secret_from_bytes(const unsigned char *bytes,
+                                        apr_size_t len, ag_nonce_secret *out,
+                                        apr_pool_t *p)
 {
-    unsigned char *bytes = apr_palloc(p, SECRET_RANDOM_LEN);
-
-    if (RAND_bytes(bytes, SECRET_RANDOM_LEN) != 1)
-        return APR_EGENERAL;
-    out->bytes = bytes;
-    out->len = SECRET_RANDOM_LEN;
+    if (len < AG_NONCE_SECRET_MIN || len > AG_NONCE_SECRET_MAX)
+        return APR_EINVAL;
+    out->bytes = apr_pmemdup(p, bytes, len);
+    out->len = len;
     return secret_prepare(out, p);
+}
+
+apr_status_t ag_nonce_secret_draw(unsigned char *buf)
+{
+    return RAND_bytes(buf, AG_NONCE_SECRET_RANDOM_LEN) == 1 ? APR_SUCCESS
+                                                           : APR_EGENERAL;
 }
 
 /* The random part of nonces.  A RAND_bytes() call costs about as much for

@@ -55,8 +55,18 @@ typedef struct {
 const char *ag_nonce_secret_from_text(const char *data, apr_size_t len,
                                       ag_nonce_secret *out, apr_pool_t *p);
 
-/* A fresh random secret of 32 bytes. */
-apr_status_t ag_nonce_secret_random(ag_nonce_secret *out, apr_pool_t *p);
+/* Length of a random secret. */
+#define AG_NONCE_SECRET_RANDOM_LEN 32
+
+/* AG_NONCE_SECRET_RANDOM_LEN fresh random bytes for a secret, into BUF. */
+apr_status_t ag_nonce_secret_draw(unsigned char *buf);
+
+/* The secret of the LEN bytes at BYTES (AG_NONCE_SECRET_MIN to
+ * AG_NONCE_SECRET_MAX of them), copied and prepared in P.  What outlives
+ * P (a secret kept across restarts) is the bytes, never this. */
+apr_status_t ag_nonce_secret_from_bytes(const unsigned char *bytes,
+                                        apr_size_t len, ag_nonce_secret *out,
+                                        apr_pool_t *p);
 
 /* A new nonce for REALM, issued at NOW. */
 apr_status_t ag_nonce_make(const ag_nonce_secret *secret, const char *realm,

@@ -24,7 +24,7 @@
 #define STATE_MUTEX_TYPE "authgate-state"
 #define RETAINED_KEY "mod_authgate-state"
 /* Changes with the layout of retained_state. */
-#define RETAINED_MAGIC 0x41475202u
+#define RETAINED_MAGIC 0x41475203u
 
 /* Longest secret file read: the secret's bound and some white space. */
 #define SECRET_FILE_MAX (AG_NONCE_SECRET_MAX + 1024)
@@ -35,7 +35,12 @@ typedef struct {
     apr_size_t size;
     apr_global_mutex_t *mutex;
     const char *mutex_file;
-    ag_nonce_secret random_secret;       /* in the process pool */
+    /* The random nonce secret, drawn once.  Only bytes are kept: what is
+     * made from them lives in each generation's pconf, whose cleanups run
+     * before the module is unloaded (a cleanup in the process pool would
+     * call into an unloaded module when httpd exits). */
+    unsigned char random_secret[AG_NONCE_SECRET_RANDOM_LEN];
+    int random_drawn;
 } retained_state;
 
 /* This generation's view, per process. */
@@ -164,7 +169,7 @@ static retained_state *get_retained(void)
     return rs;
 }
 
-static int setup_secret(server_rec *s)
+static int setup_secret(server_rec *s, apr_pool_t *pconf)
 {
     authgate_server_conf *conf = main_conf(s);
     apr_status_t rv;
@@ -174,16 +179,19 @@ static int setup_secret(server_rec *s)
         secret_set = 1;
         return OK;
     }
-    if (retained->random_secret.len == 0) {
-        rv = ag_nonce_secret_random(&retained->random_secret,
-                                    s->process->pool);
-        if (rv != APR_SUCCESS) {
-            ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
-                         "AG00405: cannot make a random nonce secret");
-            return !OK;
-        }
+    rv = retained->random_drawn ? APR_SUCCESS
+                                : ag_nonce_secret_draw(retained->random_secret);
+    if (rv == APR_SUCCESS) {
+        retained->random_drawn = 1;
+        rv = ag_nonce_secret_from_bytes(retained->random_secret,
+                                        sizeof(retained->random_secret),
+                                        &nonce_secret, pconf);
     }
-    nonce_secret = retained->random_secret;
+    if (rv != APR_SUCCESS) {
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s,
+                     "AG00405: cannot make a random nonce secret");
+        return !OK;
+    }
     secret_set = 1;
     return OK;
 }
@@ -237,7 +245,7 @@ int authgate_state_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK;
     retained = get_retained();
-    if (setup_secret(s) != OK)
+    if (setup_secret(s, pconf) != OK)
         return !OK;
     if (retained->mutex == NULL) {
         rv = ap_global_mutex_create(&retained->mutex, &retained->mutex_file,

@@ -2,7 +2,10 @@
 # the nonce secret, the shared memory and its mutex are kept by the parent
 # across generations.  The test starts an httpd of its own (so that the
 # suite's server, whose log other tests read, is not restarted), with the
-# suite's MPM, and restarts it with `apache2 -k graceful`.
+# suite's MPM, and restarts it with `apache2 -k graceful`.  The server
+# runs in the foreground, as a child of this test, so that its exit status
+# is seen: httpd must exit cleanly after a restart, not crash on the way
+# out in a cleanup of an unloaded module.
 use strict;
 use warnings FATAL => 'all';
 
@@ -13,6 +16,7 @@ use Apache::Test qw(-withtestmore);
 use File::Temp qw(tempdir);
 use IO::Socket::INET;
 use LWP::UserAgent;
+use POSIX qw(WNOHANG setsid);
 use Time::HiRes qw(sleep time);
 use DigestTest;
 
@@ -92,10 +96,17 @@ sub alice {
         uri => '/index.html', %o))->code;
 }
 
-my $out = `$httpd -f $dir/httpd.conf -k start 2>&1`;
-is $?, 0, "an httpd of its own ($mpm) starts" or diag $out;
+my $pid = fork // die "fork: $!";
+if ($pid == 0) {
+    # a session of its own, as a daemon has: prefork's parent stops its
+    # children by signalling its process group
+    setsid();
+    open STDOUT, '>', "$dir/logs/stdout" or die $!;
+    open STDERR, '>&', \*STDOUT or die $!;
+    exec $httpd, '-f', "$dir/httpd.conf", '-DFOREGROUND' or exit 127;
+}
 ok wait_for(start => sub { server_log() =~ /resuming normal operations/ }),
-    '... and is up';
+    "an httpd of its own ($mpm) is up";
 
 my $used = challenge();
 my $fresh = challenge();
@@ -103,7 +114,7 @@ ok $used && $fresh, 'two nonces issued';
 is alice($used, nc => 1), 200, 'one used once before the restart';
 is alice($used, nc => 3), 200, '... and with count 3';
 
-$out = `$httpd -f $dir/httpd.conf -k graceful 2>&1`;
+my $out = `$httpd -f $dir/httpd.conf -k graceful 2>&1`;
 is $?, 0, 'apache2 -k graceful' or diag $out;
 ok wait_for(restart => sub {
         my @g = server_log() =~ /resuming normal operations/g;
@@ -123,8 +134,13 @@ like substr(server_log(), $mark), qr/AG00001: denied reason=digest_replay/,
 is alice($used, nc => 3), 401, 'count 3 too';
 is alice(challenge()), 200, 'a nonce of the new generation works';
 
-`$httpd -f $dir/httpd.conf -k stop 2>&1`;
-ok wait_for(stop => sub { !-e "$dir/logs/httpd.pid" }), 'the httpd stops';
+$out = `$httpd -f $dir/httpd.conf -k stop 2>&1`;
+my $status;
+ok wait_for(stop => sub {
+        $status = $? if !defined $status && waitpid($pid, WNOHANG) == $pid;
+        defined $status;
+    }), 'the httpd stops' or kill 'KILL', $pid;
+is $status, 0, '... and exits with status 0 (no signal)';
 unlike server_log(), qr/\[authgate:(error|crit)\]|Segmentation fault|exit signal/,
     'no error and no crash in its log';
 

@@ -36,8 +36,22 @@ static void test_secret(void)
     ok(ag_nonce_secret_from_text("0123456789abcdef0123456789abcdef\r\n", 34,
                                  &s, tap_pool()) == NULL && s.len == 32,
        "32 bytes with CRLF: the CRLF is dropped");
-    ok(ag_nonce_secret_random(&s, tap_pool()) == APR_SUCCESS && s.len == 32,
-       "a random secret");
+    {
+        unsigned char r1[AG_NONCE_SECRET_RANDOM_LEN];
+        unsigned char r2[AG_NONCE_SECRET_RANDOM_LEN];
+
+        ok(ag_nonce_secret_draw(r1) == APR_SUCCESS &&
+           ag_nonce_secret_draw(r2) == APR_SUCCESS &&
+           memcmp(r1, r2, sizeof(r1)) != 0,
+           "two random secrets differ");
+        ok(ag_nonce_secret_from_bytes(r1, sizeof(r1), &s, tap_pool()) ==
+               APR_SUCCESS && s.len == 32 && s.bytes != r1 &&
+           memcmp(s.bytes, r1, 32) == 0 && s.key != NULL &&
+           s.opaque != NULL,
+           "a secret from random bytes: copied and prepared");
+        ok(ag_nonce_secret_from_bytes(r1, 31, &s, tap_pool()) == APR_EINVAL,
+           "31 random bytes are not a secret");
+    }
 }
 
 static void test_nonce(void)
