@@ -59,6 +59,23 @@ int main(void)
     is_str(got.user, "bob", "with its own entry");
     ok(!ag_token_memo_get(m, tok, len, 1, now, &got, p),
        "the first token is forgotten");
+    {
+        /* every byte counts, in the words and in the tail after them */
+        apr_size_t at, n = 301, missed = 0;
+
+        longer[n] = '\0';
+        ag_token_memo_set(m, longer, n, &e);
+        for (at = 0; at < n; at++) {
+            longer[at] = 'y';
+            missed += !ag_token_memo_get(m, longer, n, 1, now, &got, p);
+            longer[at] = 'x';
+        }
+        ok(missed == n, "a token of 301 bytes with any one byte changed: "
+                        "a miss");
+        ok(ag_token_memo_get(m, longer, n, 1, now, &got, p),
+           "... and unchanged: a hit");
+        longer[n] = 'x';
+    }
     ag_token_memo_set(m, tok, len, &e);
     ok(ag_token_memo_get(m, tok, len, 1, now, &got, p) &&
            !ag_token_memo_get(m, longer, sizeof(longer) - 1, 1, now, &got, p),
