@@ -96,15 +96,47 @@ const EVP_MD *ag_digest_evp(ag_digest_hash hash)
 /* hex(H(PARTS[0] ":" PARTS[1] ":" ...)) into OUT, in CTX (made ready
  * again for each hash: a context kept for several hashes of one algorithm
  * saves an allocation and a set-up each). */
+/* The PARTS joined with ':' into BUF (of SIZE bytes): their length, or 0
+ * when they do not fit. */
+static apr_size_t join_parts(const char *const *parts, int n, char *buf,
+                             apr_size_t size)
+{
+    apr_size_t used = 0, len;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        len = strlen(parts[i]);
+        if (len + 1 > size - used)
+            return 0;
+        if (i > 0)
+            buf[used++] = ':';
+        memcpy(buf + used, parts[i], len);
+        used += len;
+    }
+    return used;
+}
+
+/* Most joins (an HA1, a nonce, a short URI) fit here and cost one update;
+ * longer ones are hashed part by part. */
+#define JOIN_BUF 512
+
 static void hash_joined_in(EVP_MD_CTX *ctx, ag_digest_hash hash,
                            const char *const *parts, int n, char *out)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
+    char joined[JOIN_BUF];
     unsigned int len = 0;
+    apr_size_t used;
     int i, good;
 
     good = ctx != NULL && EVP_DigestInit_ex(ctx, evp_md(hash), NULL) == 1;
-    for (i = 0; good && i < n; i++) {
+    used = good ? join_parts(parts, n, joined, sizeof(joined)) : 0;
+    if (used > 0) {
+        good = EVP_DigestUpdate(ctx, joined, used) == 1;
+        /* it may hold an HA1 */
+        OPENSSL_cleanse(joined, used);
+    }
+    for (i = 0; good && used == 0 && i < n; i++) {
         if (i > 0)
             good = EVP_DigestUpdate(ctx, ":", 1) == 1;
         if (good)
@@ -163,8 +195,11 @@ void ag_digest_userhash(ag_digest_hash hash, const char *user,
 
 static int is_hex_digit(char c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-           (c >= 'A' && c <= 'F');
+    unsigned char u = (unsigned char)c;
+
+    /* '0'-'9', then 'a'-'f' and 'A'-'F' folded together by bit 0x20 */
+    return (unsigned char)(u - '0') < 10 ||
+           (unsigned char)((u | 0x20) - 'a') < 6;
 }
 
 int ag_digest_is_hex(const char *hex, apr_size_t len)
@@ -488,7 +523,7 @@ apr_status_t ag_digest_compute(const ag_digest_request *req, const char *ha1,
         const char *sess[3] = {ha1_lower, req->nonce, req->cnonce};
 
         hash_joined_in(ctx, hash, sess, 3, ha1_sess);
-        memcpy(ha1_lower, ha1_sess, sizeof(ha1_lower));
+        memcpy(ha1_lower, ha1_sess, hexlen + 1);
     }
     a2[0] = method;
     a2[1] = req->uri;
@@ -503,8 +538,9 @@ apr_status_t ag_digest_compute(const ag_digest_request *req, const char *ha1,
     kd[5] = ha2;
     hash_joined_in(ctx, hash, kd, 6, out);
     EVP_MD_CTX_free(ctx);
-    OPENSSL_cleanse(ha1_lower, sizeof(ha1_lower));
-    OPENSSL_cleanse(ha1_sess, sizeof(ha1_sess));
+    OPENSSL_cleanse(ha1_lower, hexlen + 1);
+    if (ag_digest_alg_is_sess(req->alg))
+        OPENSSL_cleanse(ha1_sess, hexlen + 1);
     return APR_SUCCESS;
 }
 
@@ -522,7 +558,7 @@ int ag_digest_verify(const ag_digest_request *req, const char *ha1,
      * are compared in constant time. */
     same = strlen(req->response) == len &&
            CRYPTO_memcmp(want, req->response, len) == 0;
-    OPENSSL_cleanse(want, sizeof(want));
+    OPENSSL_cleanse(want, len);
     return same;
 }
 

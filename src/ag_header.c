@@ -140,7 +140,8 @@ static apr_status_t read_param(const char **s, ag_auth_param *param,
         *why = "expected a parameter name";
         return APR_EINVAL;
     }
-    param->name = apr_pstrmemdup(p, name, (apr_size_t)(end - name));
+    param->name_len = (apr_size_t)(end - name);
+    param->name = apr_pstrmemdup(p, name, param->name_len);
     v = skip_ows(end);
     if (*v != '=') {
         *why = "expected '=' after a parameter name";
@@ -239,13 +240,16 @@ apr_status_t ag_header_parse(const char *value, ag_credentials **out,
 const char *ag_header_param(const ag_credentials *cred, const char *name)
 {
     int first = apr_tolower((unsigned char)name[0]), i;
+    apr_size_t len = strlen(name);
 
     for (i = 0; i < cred->params->nelts; i++) {
         const ag_auth_param *param =
             &APR_ARRAY_IDX(cred->params, i, ag_auth_param);
 
-        /* the first letter rules most names out without a call */
-        if (apr_tolower((unsigned char)param->name[0]) == first &&
+        /* the length and the first letter rule most names out without a
+         * call */
+        if (param->name_len == len &&
+            apr_tolower((unsigned char)param->name[0]) == first &&
             strcasecmp(param->name, name) == 0)
             return param->value;
     }

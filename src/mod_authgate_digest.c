@@ -425,9 +425,9 @@ static void add_auth_info(request_rec *r, const authgate_dir_conf *conf,
 
     if (ag_digest_rspauth(req, ha1, body_hash, rspauth) != APR_SUCCESS)
         return;
-    value = apr_psprintf(r->pool, "rspauth=\"%s\", cnonce=%s, nc=%s, qop=%s",
-                         rspauth, ag_quote(req->cnonce, r->pool),
-                         req->nc_text, ag_digest_qop_name(req->qop));
+    value = apr_pstrcat(r->pool, "rspauth=\"", rspauth, "\", cnonce=",
+                        ag_quote(req->cnonce, r->pool), ", nc=", req->nc_text,
+                        ", qop=", ag_digest_qop_name(req->qop), NULL);
     if (secret != NULL &&
         ag_nonce_time_left(info, life, r->request_time) < life / 5 &&
         ag_nonce_make(secret, realm, apr_time_now(), &next, r->pool) ==

@@ -213,6 +213,57 @@ static void test_sess_and_int(void)
        "auth-int SHA-512-256");
 }
 
+/* The response to a request for URI (of any length) as this test joins
+ * it, with one hash over each whole string. */
+static const char *joined_response(const char *ha1, const char *uri)
+{
+    char ha2[AG_DIGEST_HEX_MAX + 1], *resp;
+    const char *a2 = apr_pstrcat(tap_pool(), "GET:", uri, NULL), *kd;
+
+    resp = apr_palloc(tap_pool(), AG_DIGEST_HEX_MAX + 1);
+    ag_digest_hex(AG_DIGEST_HASH_SHA256, a2, strlen(a2), ha2);
+    kd = apr_pstrcat(tap_pool(), ha1, ":" N7616 ":00000001:" C7616 ":auth:",
+                     ha2, NULL);
+    ag_digest_hex(AG_DIGEST_HASH_SHA256, kd, strlen(kd), resp);
+    return resp;
+}
+
+/* Short values are joined in a buffer and hashed at once, long ones part
+ * by part: both give the hash of the joined string, around the bound. */
+static void test_long_values(void)
+{
+    static const apr_size_t lens[] = {1, 400, 506, 507, 508, 509, 1000,
+                                      4000};
+    const char *sha = mufasa(AG_DIGEST_HASH_SHA256);
+    apr_size_t i, good = 0, bad = 0;
+
+    for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+        char *uri = apr_palloc(tap_pool(), lens[i] + 1);
+        char *resp;
+        ag_digest_request *req;
+
+        memset(uri, 'a', lens[i]);
+        uri[0] = '/';
+        uri[lens[i]] = '\0';
+        resp = apr_pstrdup(tap_pool(), joined_response(sha, uri));
+        req = parse_req(apr_psprintf(tap_pool(),
+            "Digest username=\"Mufasa\", realm=\"http-auth@example.org\", "
+            "uri=\"%s\", algorithm=SHA-256, nonce=\"" N7616 "\", "
+            "nc=00000001, cnonce=\"" C7616 "\", qop=auth, response=\"%s\"",
+            uri, resp), NULL);
+        good += req != NULL && ag_digest_verify(req, sha, "GET", NULL);
+        resp[0] = resp[0] == '0' ? '1' : '0';
+        req = parse_req(apr_psprintf(tap_pool(),
+            "Digest username=\"Mufasa\", realm=\"http-auth@example.org\", "
+            "uri=\"%s\", algorithm=SHA-256, nonce=\"" N7616 "\", "
+            "nc=00000001, cnonce=\"" C7616 "\", qop=auth, response=\"%s\"",
+            uri, resp), NULL);
+        bad += req != NULL && !ag_digest_verify(req, sha, "GET", NULL);
+    }
+    ok(good == i, "URIs of 1 to 4000 bytes: the right response passes");
+    ok(bad == i, "... and one with a digit changed fails");
+}
+
 static void test_userhash(void)
 {
     char out[AG_DIGEST_HEX_MAX + 1];
@@ -366,6 +417,7 @@ int main(void)
     test_names();
     test_rfc_examples();
     test_sess_and_int();
+    test_long_values();
     test_userhash();
     test_refusals();
     return tap_done();
