@@ -193,23 +193,25 @@ void ag_digest_userhash(ag_digest_hash hash, const char *user,
     hash_joined(hash, parts, 2, out);
 }
 
-static int is_hex_digit(char c)
+/* 1 for '0'-'9', 'a'-'f' and 'A'-'F' (the letters folded together by bit
+ * 0x20), without a branch: hex digits come in no predictable order. */
+static unsigned is_hex_digit(char c)
 {
     unsigned char u = (unsigned char)c;
 
-    /* '0'-'9', then 'a'-'f' and 'A'-'F' folded together by bit 0x20 */
-    return (unsigned char)(u - '0') < 10 ||
-           (unsigned char)((u | 0x20) - 'a') < 6;
+    return ((unsigned char)(u - '0') < 10) |
+           ((unsigned char)((u | 0x20) - 'a') < 6);
 }
 
 int ag_digest_is_hex(const char *hex, apr_size_t len)
 {
+    unsigned all = 1;
     apr_size_t i;
 
-    for (i = 0; i < len; i++)
-        if (!is_hex_digit(hex[i]))
-            return 0;
-    return hex[len] == '\0';
+    /* stops at the end of a shorter string, never reads past it */
+    for (i = 0; i < len && hex[i] != '\0'; i++)
+        all &= is_hex_digit(hex[i]);
+    return all && i == len && hex[len] == '\0';
 }
 
 struct ag_digest_ctx {

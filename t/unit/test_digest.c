@@ -410,6 +410,23 @@ static void test_refusals(void)
                                 "GET", NULL), "an HA1 that is not hex");
     ok(ag_digest_is_hex("00aAfF", 6) && !ag_digest_is_hex("00aAfF", 5) &&
            !ag_digest_is_hex("00aAfG", 6), "is_hex");
+    ok(!ag_digest_is_hex("abc", 6) && !ag_digest_is_hex("", 1) &&
+           ag_digest_is_hex("", 0), "is_hex: a shorter string is not");
+    {
+        /* every octet, as the first and as the last of three */
+        int c, wrong = 0;
+
+        for (c = 1; c < 256; c++) {
+            int want = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+                       (c >= 'A' && c <= 'F');
+            char first[4] = {(char)c, '0', '0', '\0'};
+            char last[4] = {'0', '0', (char)c, '\0'};
+
+            wrong += ag_digest_is_hex(first, 3) != want;
+            wrong += ag_digest_is_hex(last, 3) != want;
+        }
+        ok(wrong == 0, "is_hex: each of the 255 octets, first and last");
+    }
 }
 
 int main(void)
