@@ -96,7 +96,10 @@ sub alice {
         uri => '/index.html', %o))->code;
 }
 
-my $pid = fork // die "fork: $!";
+my ($pid, $status);
+# a test that dies half-way leaves no server behind
+END { kill 'TERM', $pid if $pid && !defined $status }
+$pid = fork // die "fork: $!";
 if ($pid == 0) {
     # a session of its own, as a daemon has: prefork's parent stops its
     # children by signalling its process group
@@ -135,7 +138,6 @@ is alice($used, nc => 3), 401, 'count 3 too';
 is alice(challenge()), 200, 'a nonce of the new generation works';
 
 $out = `$httpd -f $dir/httpd.conf -k stop 2>&1`;
-my $status;
 ok wait_for(stop => sub {
         $status = $? if !defined $status && waitpid($pid, WNOHANG) == $pid;
         defined $status;
