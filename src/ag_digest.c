@@ -93,9 +93,6 @@ const EVP_MD *ag_digest_evp(ag_digest_hash hash)
 
 #define evp_md ag_digest_evp
 
-/* hex(H(PARTS[0] ":" PARTS[1] ":" ...)) into OUT, in CTX (made ready
- * again for each hash: a context kept for several hashes of one algorithm
- * saves an allocation and a set-up each). */
 /* The PARTS joined with ':' into BUF (of SIZE bytes): their length, or 0
  * when they do not fit. */
 static apr_size_t join_parts(const char *const *parts, int n, char *buf,
@@ -120,6 +117,9 @@ static apr_size_t join_parts(const char *const *parts, int n, char *buf,
  * longer ones are hashed part by part. */
 #define JOIN_BUF 512
 
+/* hex(H(PARTS[0] ":" PARTS[1] ":" ...)) into OUT, in CTX (made ready
+ * again for each hash: a context kept for several hashes of one algorithm
+ * saves an allocation and a set-up each). */
 static void hash_joined_in(EVP_MD_CTX *ctx, ag_digest_hash hash,
                            const char *const *parts, int n, char *out)
 {
