@@ -1,8 +1,8 @@
 # Bearer configured in .htaccess files, which httpd reads again at every
 # request: a token verified under one section's policy is served from the
 # verified-token cache there, and neither the cache nor the connection's
-# memo of its last token lets it into a section whose policy differs (t/htdocs/bearer-ht/aud-a and aud-b: one secret, two
-# audiences).
+# memo of its last token lets it into a section whose policy differs
+# (t/htdocs/bearer-ht/aud-a and aud-b: one secret, two audiences).
 use strict;
 use warnings FATAL => 'all';
 

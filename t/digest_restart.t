@@ -18,13 +18,13 @@ use IO::Socket::INET;
 use LWP::UserAgent;
 use POSIX qw(WNOHANG setsid);
 use Time::HiRes qw(sleep time);
+use AuthGateTest qw(module_dir);
 use DigestTest;
 
 my $root = Apache::Test::vars('serverroot');
 my $httpd = Apache::Test::vars('httpd');
 my $mpm = $ENV{AUTHGATE_MPM} || 'event';
-my $moddir = `apxs -q LIBEXECDIR`;
-chomp $moddir;
+my $moddir = module_dir();
 my $dir = tempdir(CLEANUP => 1);
 chmod 0755, $dir;
 

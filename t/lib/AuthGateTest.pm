@@ -16,7 +16,7 @@ use Apache::TestUtil qw(t_start_error_log_watch t_finish_error_log_watch
 
 our @EXPORT_OK = qw(basic challenges watch_log denials raw_request
                     server_port vhost_port client_run command_output
-                    log_mark log_wait_for configtest);
+                    log_mark log_wait_for configtest module_dir);
 
 # The users of t/conf/users.htpasswd and t/conf/other.htpasswd.
 our %PASSWORD = (
