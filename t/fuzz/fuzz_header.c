@@ -22,6 +22,9 @@
 #include "asan_pool.h"
 #include "fuzz_common.h"
 
+/* RFC 9110 §5.6.2 tchar and token, spelled out here on purpose rather
+ * than taken from ag_header_is_token(): the parser's character table is
+ * what this oracle checks. */
 static int is_tchar(unsigned char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
