@@ -12,10 +12,25 @@
 
 #define FIELDS 7
 
+/* Each record sits in ARENA on a boundary of REC_ALIGN bytes, its id,
+ * user and scopes right after it: a lookup of a key reads one slot and
+ * the one or two cache lines of its record, not strings scattered over a
+ * copy of the file.  A slot holds bytes 4-7 of its record's hash (bytes
+ * 0-3 chose the slot), so that a probe past another record's slot
+ * rarely reads that record; the hash is still compared whole, in
+ * constant time, before a record is returned. */
+#define REC_ALIGN 64
+
+typedef struct {
+    apr_uint32_t tag;        /* bytes 4-7 of the record's hash */
+    apr_uint32_t unit;       /* 0: empty; else offset / REC_ALIGN, plus one */
+} index_slot;
+
 struct ag_apikey_store {
-    ag_apikey_record *recs;
+    char *arena;             /* REC_ALIGN-aligned */
+    apr_uint32_t *order;     /* the records' units, in file order */
     int count;
-    apr_uint32_t *slots;     /* 0: empty; else index into RECS, plus one */
+    index_slot *slots;
     apr_uint32_t mask;       /* slots - 1, slots a power of two */
 };
 
@@ -331,15 +346,15 @@ static int split_fields(char *line, apr_size_t n, char *f[FIELDS],
     return 1;
 }
 
-/* Parses one record line into REC; the problem, when there is one. */
+/* Parses one record line (N bytes, NUL-terminated at N, writable) into
+ * REC, whose strings then point into LINE; the problem, when there is
+ * one. */
 static const char *parse_record(char *line, apr_size_t n,
                                 ag_apikey_record *rec)
 {
     char *f[FIELDS];
     apr_size_t lens[FIELDS];
 
-    if (n > AG_APIKEY_MAX_LINE)
-        return "line too long";
     if (!split_fields(line, n, f, lens))
         return "fewer than 7 fields separated by ':'";
     if (!id_valid_n(f[0], lens[0]))
@@ -362,6 +377,41 @@ static const char *parse_record(char *line, apr_size_t n,
     return NULL;
 }
 
+static const ag_apikey_record *rec_at(const ag_apikey_store *s,
+                                      apr_uint32_t unit)
+{
+    return (const ag_apikey_record *)(s->arena +
+                                      (apr_size_t)(unit - 1) * REC_ALIGN);
+}
+
+/* Copies STR (N bytes) to *AT, NUL-terminated; what it is there. */
+static const char *place_string(char **at, const char *str, apr_size_t n)
+{
+    char *out = *at;
+
+    memcpy(out, str, n);
+    out[n] = '\0';
+    *at = out + n + 1;
+    return out;
+}
+
+/* Copies REC and its strings into the arena at *POS, in units of
+ * REC_ALIGN; returns the record's unit. */
+static apr_uint32_t place_record(ag_apikey_store *s, apr_size_t *pos,
+                                 const ag_apikey_record *rec)
+{
+    ag_apikey_record *out = (ag_apikey_record *)(s->arena + *pos);
+    char *at = (char *)(out + 1);
+    apr_uint32_t unit = (apr_uint32_t)(*pos / REC_ALIGN) + 1;
+
+    *out = *rec;
+    out->id = place_string(&at, rec->id, strlen(rec->id));
+    out->user = place_string(&at, rec->user, strlen(rec->user));
+    out->scopes = place_string(&at, rec->scopes, strlen(rec->scopes));
+    *pos = APR_ALIGN((apr_size_t)(at - s->arena), REC_ALIGN);
+    return unit;
+}
+
 static int blank(const char *s, apr_size_t n)
 {
     apr_size_t i;
@@ -372,11 +422,21 @@ static int blank(const char *s, apr_size_t n)
     return 1;
 }
 
+/* SHA-256 output is uniform: its bytes are a fine hash as they are. */
+static apr_uint32_t be32(const unsigned char *b)
+{
+    return (apr_uint32_t)b[0] << 24 | (apr_uint32_t)b[1] << 16 |
+           (apr_uint32_t)b[2] << 8 | b[3];
+}
+
 static apr_uint32_t slot_of(const unsigned char *sha, apr_uint32_t mask)
 {
-    /* SHA-256 output is uniform: its first bytes are a fine hash */
-    return ((apr_uint32_t)sha[0] << 24 | (apr_uint32_t)sha[1] << 16 |
-            (apr_uint32_t)sha[2] << 8 | sha[3]) & mask;
+    return be32(sha) & mask;
+}
+
+static apr_uint32_t tag_of(const unsigned char *sha)
+{
+    return be32(sha + 4);
 }
 
 /* Builds the index; the 1-based position of a record whose hash another
@@ -391,27 +451,28 @@ static int index_build(ag_apikey_store *s, apr_pool_t *p)
     s->slots = apr_pcalloc(p, size * sizeof(*s->slots));
     s->mask = size - 1;
     for (i = 0; i < s->count; i++) {
-        apr_uint32_t j = slot_of(s->recs[i].sha256, s->mask);
+        const unsigned char *sha = rec_at(s, s->order[i])->sha256;
+        apr_uint32_t j = slot_of(sha, s->mask);
 
-        for (; s->slots[j] != 0; j = (j + 1) & s->mask)
-            if (memcmp(s->recs[s->slots[j] - 1].sha256, s->recs[i].sha256,
+        for (; s->slots[j].unit != 0; j = (j + 1) & s->mask)
+            if (memcmp(rec_at(s, s->slots[j].unit)->sha256, sha,
                        AG_APIKEY_SHA256_LEN) == 0)
                 return i + 1;
-        s->slots[j] = (apr_uint32_t)i + 1;
+        s->slots[j].tag = tag_of(sha);
+        s->slots[j].unit = s->order[i];
     }
     return 0;
 }
 
-static apr_size_t count_lines(const char *data, apr_size_t len)
-{
-    apr_size_t n = 1;
-    const char *s = data, *end = data + len;
+/* The shortest record line: a one-character id, user and times, the
+ * hash, six colons and no scopes. */
+#define MIN_RECORD_LINE (1 + 2 * AG_APIKEY_SHA256_LEN + 1 + 3 + 6)
 
-    while ((s = memchr(s, '\n', (apr_size_t)(end - s))) != NULL) {
-        n++;
-        s++;
-    }
-    return n;
+/* Room for up to MAX_RECS records made from LEN bytes of lines: each
+ * record, its strings (shorter than its line) and its padding. */
+static apr_size_t arena_size(apr_size_t max_recs, apr_size_t len)
+{
+    return max_recs * (sizeof(ag_apikey_record) + REC_ALIGN) + len;
 }
 
 apr_status_t ag_apikey_parse(const char *data, apr_size_t len,
@@ -420,8 +481,9 @@ apr_status_t ag_apikey_parse(const char *data, apr_size_t len,
 {
     ag_apikey_store *s = apr_pcalloc(p, sizeof(*s));
     apr_hash_t *ids = apr_hash_make(p);
-    char *buf, *line, *end;
-    apr_size_t max_recs;
+    char line[AG_APIKEY_MAX_LINE + 1];
+    const char *at = data, *end = data + len;
+    apr_size_t max_recs, pos = 0;
     unsigned lineno = 0;
     int dup;
 
@@ -429,45 +491,52 @@ apr_status_t ag_apikey_parse(const char *data, apr_size_t len,
         *err = "file too large";
         return APR_EINVAL;
     }
-    max_recs = count_lines(data, len);
-    buf = apr_palloc(p, len + 1);
-    memcpy(buf, data, len);
-    buf[len] = '\0';
-    s->recs = apr_palloc(p, max_recs * sizeof(*s->recs));
-    line = buf;
-    end = buf + len;
-    while (line < end) {
-        char *nl = memchr(line, '\n', (apr_size_t)(end - line));
-        apr_size_t n = nl != NULL ? (apr_size_t)(nl - line)
-                                  : (apr_size_t)(end - line);
-        char *next = line + n + (nl != NULL);
-        ag_apikey_record *rec = &s->recs[s->count];
-        const char *why;
+    max_recs = len / MIN_RECORD_LINE + 1;
+    s->arena = apr_palloc(p, arena_size(max_recs, len) + REC_ALIGN);
+    s->arena = (char *)APR_ALIGN((apr_uintptr_t)s->arena, REC_ALIGN);
+    s->order = apr_palloc(p, max_recs * sizeof(*s->order));
+    while (at < end) {
+        const char *nl = memchr(at, '\n', (apr_size_t)(end - at));
+        apr_size_t n = nl != NULL ? (apr_size_t)(nl - at)
+                                  : (apr_size_t)(end - at);
+        const char *next = at + n + (nl != NULL);
+        const ag_apikey_record *placed;
+        ag_apikey_record rec = {0};
+        const char *why = NULL;
 
         lineno++;
-        if (n > 0 && line[n - 1] == '\r')
+        if (n > 0 && at[n - 1] == '\r')
             n--;
-        line[n] = '\0';
-        if (line[0] == '#' || blank(line, n)) {
-            line = next;
+        if ((n > 0 && at[0] == '#') || blank(at, n)) {
+            at = next;
             continue;
         }
-        why = parse_record(line, n, rec);
-        if (why == NULL && apr_hash_get(ids, rec->id, APR_HASH_KEY_STRING))
+        if (n > AG_APIKEY_MAX_LINE) {
+            why = "line too long";
+        }
+        else {
+            memcpy(line, at, n);
+            line[n] = '\0';
+            why = parse_record(line, n, &rec);
+        }
+        if (why == NULL && apr_hash_get(ids, rec.id, APR_HASH_KEY_STRING))
             why = "id already used on an earlier line";
         if (why != NULL) {
             *err = apr_psprintf(p, "line %u: %s", lineno, why);
             return APR_EINVAL;
         }
-        rec->line = lineno;
-        apr_hash_set(ids, rec->id, APR_HASH_KEY_STRING, rec);
+        rec.line = lineno;
+        s->order[s->count] = place_record(s, &pos, &rec);
+        placed = rec_at(s, s->order[s->count]);
+        apr_hash_set(ids, placed->id, APR_HASH_KEY_STRING, placed);
         s->count++;
-        line = next;
+        at = next;
     }
     dup = index_build(s, p);
     if (dup != 0) {
         *err = apr_psprintf(p, "line %u: key hash already used on an "
-                            "earlier line", s->recs[dup - 1].line);
+                            "earlier line",
+                            rec_at(s, s->order[dup - 1])->line);
         return APR_EINVAL;
     }
     *out = s;
@@ -491,11 +560,14 @@ apr_status_t ag_apikey_parse_reload(const char *data, apr_size_t len,
 const ag_apikey_record *ag_apikey_find_hash(
     const ag_apikey_store *s, const unsigned char sha256[AG_APIKEY_SHA256_LEN])
 {
-    apr_uint32_t j = slot_of(sha256, s->mask);
+    apr_uint32_t j = slot_of(sha256, s->mask), tag = tag_of(sha256);
 
-    for (; s->slots[j] != 0; j = (j + 1) & s->mask) {
-        const ag_apikey_record *rec = &s->recs[s->slots[j] - 1];
+    for (; s->slots[j].unit != 0; j = (j + 1) & s->mask) {
+        const ag_apikey_record *rec;
 
+        if (s->slots[j].tag != tag)
+            continue;
+        rec = rec_at(s, s->slots[j].unit);
         if (CRYPTO_memcmp(rec->sha256, sha256, AG_APIKEY_SHA256_LEN) == 0)
             return rec;
     }
@@ -517,8 +589,8 @@ const ag_apikey_record *ag_apikey_find_id(const ag_apikey_store *s,
     int i;
 
     for (i = 0; i < s->count; i++)
-        if (strcmp(s->recs[i].id, id) == 0)
-            return &s->recs[i];
+        if (strcmp(rec_at(s, s->order[i])->id, id) == 0)
+            return rec_at(s, s->order[i]);
     return NULL;
 }
 
@@ -529,7 +601,7 @@ int ag_apikey_count(const ag_apikey_store *s)
 
 const ag_apikey_record *ag_apikey_at(const ag_apikey_store *s, int i)
 {
-    return i >= 0 && i < s->count ? &s->recs[i] : NULL;
+    return i >= 0 && i < s->count ? rec_at(s, s->order[i]) : NULL;
 }
 
 /* --- times ------------------------------------------------------------ */

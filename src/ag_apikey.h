@@ -51,14 +51,16 @@
 /* Largest Unix time accepted: 9999-12-31T23:59:59Z. */
 #define AG_APIKEY_MAX_TIME APR_INT64_C(253402300799)
 
+/* What a lookup reads comes first: the hash, the times it is checked
+ * against, the user and the scopes fill the record's first 64 bytes. */
 typedef struct {
-    const char *id;
     unsigned char sha256[AG_APIKEY_SHA256_LEN];
+    apr_int64_t expires;     /* Unix seconds; 0 for never */
+    apr_int64_t revoked;     /* Unix seconds; 0 while not revoked */
     const char *user;
     const char *scopes;      /* space-separated; "" for none */
-    apr_int64_t expires;     /* Unix seconds; 0 for never */
+    const char *id;
     apr_int64_t created;     /* Unix seconds */
-    apr_int64_t revoked;     /* Unix seconds; 0 while not revoked */
     unsigned line;           /* where it is in its file (1-based), or 0 */
 } ag_apikey_record;
 

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -350,6 +351,97 @@ static void test_many(apr_pool_t *p)
     ok(ag_apikey_find(s, "key-20000", 9) == NULL, "a key not stored");
 }
 
+/* A record line of HEX (the hash), id ID. */
+static const char *hash_line(const char *id, const char *hex, apr_pool_t *p)
+{
+    return apr_psprintf(p, "%s:%s:u-%s:-:1:-:\n", id, hex, id);
+}
+
+/* Hashes that share a slot, or a slot and the four bytes after it, are
+ * still told apart: the whole hash decides. */
+static void test_near_hashes(apr_pool_t *p)
+{
+    static const char *const hex[] = {
+        /* the same first 8 bytes, differing after them */
+        "00000000111111110000000000000000000000000000000000000000000000aa",
+        "00000000111111110000000000000000000000000000000000000000000000bb",
+        /* the same first 4 bytes (one slot), other bytes 4-7 */
+        "0000000022222222000000000000000000000000000000000000000000000000",
+    };
+    unsigned char sha[AG_APIKEY_SHA256_LEN];
+    const ag_apikey_record *r;
+    ag_apikey_store *s;
+    int i, j, all = 1;
+
+    s = parse_ok(apr_pstrcat(p, hash_line("a", hex[0], p),
+                             hash_line("b", hex[1], p),
+                             hash_line("c", hex[2], p), NULL));
+    ok(s != NULL && ag_apikey_count(s) == 3, "three near hashes load");
+    if (s == NULL)
+        return;
+    for (i = 0; i < 3; i++) {
+        for (j = 0; j < AG_APIKEY_SHA256_LEN; j++)
+            sscanf(hex[i] + 2 * j, "%2hhx", &sha[j]);
+        r = ag_apikey_find_hash(s, sha);
+        all = all && r != NULL && r == ag_apikey_at(s, i);
+    }
+    ok(all, "each near hash finds its own record");
+    sha[AG_APIKEY_SHA256_LEN - 1] = 0xcc;      /* bytes 0-7 as hex[2] */
+    ok(ag_apikey_find_hash(s, sha) == NULL,
+       "a hash that matches in its first 8 bytes only finds nothing");
+    for (i = 0; i < 3; i++)
+        all = all && ((apr_uintptr_t)ag_apikey_at(s, i) & 63) == 0;
+    ok(all, "each record starts on a 64-byte boundary");
+}
+
+/* Records with the longest fields, one after the other: each keeps its
+ * own strings (the store's memory holds them all). */
+static void test_long_fields(apr_pool_t *p)
+{
+    enum { N = 50 };
+    char id[AG_APIKEY_MAX_ID + 1], user[AG_APIKEY_MAX_USER + 1];
+    char scopes[AG_APIKEY_MAX_SCOPES + 1];
+    const char *text = "";
+    char *comment;
+    ag_apikey_store *s;
+    int i, intact = 1;
+
+    memset(user, 'u', AG_APIKEY_MAX_USER);
+    user[AG_APIKEY_MAX_USER] = '\0';
+    memset(scopes, 's', AG_APIKEY_MAX_SCOPES);
+    scopes[AG_APIKEY_MAX_SCOPES] = '\0';
+    for (i = 0; i < N; i++) {
+        memset(id, 'a' + i % 26, AG_APIKEY_MAX_ID);
+        id[AG_APIKEY_MAX_ID - 2] = (char)('0' + i / 10);
+        id[AG_APIKEY_MAX_ID - 1] = (char)('0' + i % 10);
+        id[AG_APIKEY_MAX_ID] = '\0';
+        text = apr_pstrcat(p, text, id, ":",
+                           ag_apikey_hash_hex(id, strlen(id), p), ":", user,
+                           ":-:1:-:", scopes, "\n", NULL);
+    }
+    s = parse_ok(text);
+    ok(s != NULL && ag_apikey_count(s) == N, "50 records of the longest "
+       "fields");
+    for (i = 0; s != NULL && i < N; i++) {
+        const ag_apikey_record *r = ag_apikey_at(s, i);
+
+        intact = intact && strlen(r->id) == AG_APIKEY_MAX_ID &&
+                 strcmp(r->user, user) == 0 && strcmp(r->scopes, scopes) == 0 &&
+                 ag_apikey_find(s, r->id, strlen(r->id)) == r;
+    }
+    ok(intact, "each keeps its id, user and scopes");
+
+    /* a comment is skipped whatever its length */
+    comment = apr_palloc(p, AG_APIKEY_MAX_LINE + 2);
+    memset(comment, 'c', AG_APIKEY_MAX_LINE + 1);
+    comment[0] = '#';
+    comment[AG_APIKEY_MAX_LINE + 1] = '\0';
+    comment = apr_pstrcat(p, comment, "\n", GOOD, NULL);
+    s = parse_ok(comment);
+    ok(s != NULL && ag_apikey_count(s) == 1, "a comment longer than a "
+       "record may be is skipped");
+}
+
 int main(void)
 {
     apr_pool_t *p = tap_pool();
@@ -362,5 +454,7 @@ int main(void)
     test_check();
     test_times(p);
     test_many(p);
+    test_near_hashes(p);
+    test_long_fields(p);
     return tap_done();
 }
