@@ -1,0 +1,1 @@
+authgate-apikey-100k.lua
