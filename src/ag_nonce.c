@@ -238,6 +238,41 @@ apr_status_t ag_nonce_check(const ag_nonce_secret *secret, const char *realm,
     return APR_SUCCESS;
 }
 
+static int memo_holds(const ag_nonce_memo *m, const ag_nonce_secret *secret,
+                      const char *realm, apr_size_t realm_len,
+                      const char *nonce)
+{
+    return m->secret != NULL && m->secret == secret &&
+           m->realm_len == realm_len &&
+           memcmp(m->realm, realm, realm_len) == 0 &&
+           strlen(nonce) == AG_NONCE_TEXT_LEN &&
+           CRYPTO_memcmp(m->nonce, nonce, AG_NONCE_TEXT_LEN) == 0;
+}
+
+apr_status_t ag_nonce_check_memo(ag_nonce_memo *memo,
+                                 const ag_nonce_secret *secret,
+                                 const char *realm, const char *nonce,
+                                 ag_nonce_info *info, apr_pool_t *p)
+{
+    apr_size_t realm_len = strlen(realm);
+    apr_status_t rv;
+
+    if (memo != NULL && memo_holds(memo, secret, realm, realm_len, nonce)) {
+        *info = memo->info;
+        return APR_SUCCESS;
+    }
+    rv = ag_nonce_check(secret, realm, nonce, info, p);
+    if (memo == NULL || rv != APR_SUCCESS ||
+        realm_len > AG_NONCE_MEMO_REALM_MAX)
+        return rv;
+    memo->secret = secret;
+    memcpy(memo->nonce, nonce, AG_NONCE_TEXT_LEN);
+    memcpy(memo->realm, realm, realm_len);
+    memo->realm_len = realm_len;
+    memo->info = *info;
+    return APR_SUCCESS;
+}
+
 apr_interval_time_t ag_nonce_time_left(const ag_nonce_info *info,
                                        apr_interval_time_t lifetime,
                                        apr_time_t now)

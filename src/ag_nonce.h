@@ -85,6 +85,35 @@ apr_status_t ag_nonce_check(const ag_nonce_secret *secret, const char *realm,
                             const char *nonce, ag_nonce_info *info,
                             apr_pool_t *p);
 
+/* The last nonce a connection's requests carried that ag_nonce_check()
+ * found good, with the secret and realm it was checked under and what the
+ * check found.  A keep-alive client sends the same nonce request after
+ * request; finding it here spares the base64 and the HMAC.  The memo
+ * says only what ag_nonce_check() would say again, since the same
+ * secret, realm and nonce always get the same answer: a nonce differing
+ * in one character, another realm or another secret is checked in full.
+ * Staleness is not its business: the caller checks the time left, as
+ * after ag_nonce_check().  A realm longer than AG_NONCE_MEMO_REALM_MAX is
+ * not remembered.  The secret must outlive the memo.  Not thread-safe:
+ * one memo per connection, zeroed when made. */
+#define AG_NONCE_MEMO_REALM_MAX 256
+
+typedef struct ag_nonce_memo {
+    const ag_nonce_secret *secret;          /* NULL: empty */
+    char nonce[AG_NONCE_TEXT_LEN];
+    char realm[AG_NONCE_MEMO_REALM_MAX];
+    apr_size_t realm_len;
+    ag_nonce_info info;
+} ag_nonce_memo;
+
+/* ag_nonce_check(), answered from MEMO when it holds NONCE for SECRET and
+ * REALM; a nonce that the check finds good is then the one MEMO holds.
+ * MEMO may be NULL. */
+apr_status_t ag_nonce_check_memo(ag_nonce_memo *memo,
+                                 const ag_nonce_secret *secret,
+                                 const char *realm, const char *nonce,
+                                 ag_nonce_info *info, apr_pool_t *p);
+
 /* Time left before the nonce is stale (negative when it is). */
 apr_interval_time_t ag_nonce_time_left(const ag_nonce_info *info,
                                        apr_interval_time_t lifetime,

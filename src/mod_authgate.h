@@ -40,8 +40,7 @@ void authgate_check_forbidden_on_failure(server_rec *s);
 
 #endif
 
-/* Its per-connection slot (c->conn_config) holds the connection's memo of
- * its last Bearer token (mod_authgate_bearer.c). */
+/* Its per-connection slot (c->conn_config) holds an authgate_conn_state. */
 extern module AP_MODULE_DECLARE_DATA authgate_module;
 
 #define AUTHGATE_AUTH_TYPE "AuthGate"
@@ -122,6 +121,19 @@ typedef struct {
 
 /* NULL unless the gate authenticated this request. */
 const authgate_request_state *authgate_request_get(const request_rec *r);
+
+/* What the gate keeps for a connection: the memos of its last Bearer
+ * token (mod_authgate_bearer.c) and of its last good Digest nonce
+ * (mod_authgate_digest.c), each made at its first use in the
+ * connection's pool. */
+typedef struct {
+    struct ag_token_memo *token;
+    struct ag_nonce_memo *nonce;
+} authgate_conn_state;
+
+/* R's connection's state, made at its first use; NULL on an HTTP/2
+ * stream, whose requests may run at the same time. */
+authgate_conn_state *authgate_connection_get(request_rec *r);
 
 /* A scheme: one file in src/ each (mod_authgate_basic.c, ...).  Adding a
  * scheme means writing one of these and listing it in authgate_schemes. */

@@ -145,6 +145,21 @@ const authgate_request_state *authgate_request_get(const request_rec *r)
     return ap_get_module_config(r->request_config, &authgate_module);
 }
 
+authgate_conn_state *authgate_connection_get(request_rec *r)
+{
+    conn_rec *c = r->connection;
+    authgate_conn_state *st;
+
+    if (c->master != NULL)
+        return NULL;
+    st = ap_get_module_config(c->conn_config, &authgate_module);
+    if (st == NULL) {
+        st = apr_pcalloc(c->pool, sizeof(*st));
+        ap_set_module_config(c->conn_config, &authgate_module, st);
+    }
+    return st;
+}
+
 static void grant(request_rec *r, ag_scheme_id scheme,
                   const authgate_result *res)
 {

@@ -740,17 +740,13 @@ static void take_entry(const ag_token_entry *e, const char *token,
  * stream, whose requests may run at the same time. */
 static ag_token_memo *connection_memo(request_rec *r)
 {
-    conn_rec *c = r->connection;
-    ag_token_memo *m;
+    authgate_conn_state *st;
 
-    if (token_cache == NULL || c->master != NULL)
+    if (token_cache == NULL || (st = authgate_connection_get(r)) == NULL)
         return NULL;
-    m = ap_get_module_config(c->conn_config, &authgate_module);
-    if (m == NULL) {
-        m = ag_token_memo_create(c->pool);
-        ap_set_module_config(c->conn_config, &authgate_module, m);
-    }
-    return m;
+    if (st->token == NULL)
+        st->token = ag_token_memo_create(r->connection->pool);
+    return st->token;
 }
 
 static int from_memo(request_rec *r, const authgate_bearer_conf *bc,

@@ -495,6 +495,18 @@ static void use_count(request_rec *r, const authgate_dir_conf *conf,
         refuse(res, AG_R_DIGEST_REPLAY, HTTP_UNAUTHORIZED);
 }
 
+/* The connection's memo of its last good nonce (ag_nonce.h), or NULL. */
+static ag_nonce_memo *connection_memo(request_rec *r)
+{
+    authgate_conn_state *st = authgate_connection_get(r);
+
+    if (st == NULL)
+        return NULL;
+    if (st->nonce == NULL)
+        st->nonce = apr_pcalloc(r->connection->pool, sizeof(*st->nonce));
+    return st->nonce;
+}
+
 /* Syntax, uri, algorithm, qop, realm, opaque and the nonce's MAC: what
  * can be refused without knowing the user.  0 when refused. */
 static int check_request(request_rec *r, const authgate_dir_conf *conf,
@@ -519,8 +531,8 @@ static int check_request(request_rec *r, const authgate_dir_conf *conf,
     else if (req->opaque != NULL &&
              strcmp(req->opaque, ag_nonce_opaque(secret)))
         why = "another opaque";
-    else if (ag_nonce_check(secret, realm, req->nonce, info, r->pool) !=
-             APR_SUCCESS)
+    else if (ag_nonce_check_memo(connection_memo(r), secret, realm,
+                                 req->nonce, info, r->pool) != APR_SUCCESS)
         why = "a nonce not made here (forged, or another realm's)";
     if (why == NULL)
         return 1;

@@ -111,6 +111,67 @@ static void test_nonce(void)
        "opaque differs by secret");
 }
 
+/* The connection's memo answers for the nonce, secret and realm it
+ * holds, and for nothing else. */
+static void test_memo(void)
+{
+    const ag_nonce_secret *a = secret_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+    const ag_nonce_secret *b = secret_of("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+    apr_time_t now = apr_time_now();
+    const char *n1 = NULL, *n2 = NULL, *long_realm;
+    ag_nonce_memo memo;
+    ag_nonce_info info, plain;
+    apr_pool_t *p = tap_pool();
+    char *bad, *realm;
+
+    memset(&memo, 0, sizeof(memo));
+    ag_nonce_make(a, "api", now, &n1, p);
+    ag_nonce_make(a, "api", now + SEC, &n2, p);
+    ag_nonce_check(a, "api", n1, &plain, p);
+    ok(ag_nonce_check_memo(&memo, a, "api", n1, &info, p) == APR_SUCCESS &&
+           memcmp(&info, &plain, sizeof(info)) == 0,
+       "memo: a first check is the plain check");
+    ok(memo.secret == a && memcmp(memo.nonce, n1, AG_NONCE_TEXT_LEN) == 0,
+       "memo: the good nonce is remembered");
+    memo.info.issued = 12345;   /* only the memo says this */
+    ok(ag_nonce_check_memo(&memo, a, "api", n1, &info, p) == APR_SUCCESS &&
+           info.issued == 12345, "memo: the same nonce is answered from it");
+
+    bad = apr_pstrdup(p, n1);
+    bad[40] = bad[40] == 'A' ? 'B' : 'A';
+    ok(ag_nonce_check_memo(&memo, a, "api", bad, &info, p) == APR_EINVAL,
+       "memo: a nonce one character off is checked, and refused");
+    ok(ag_nonce_check_memo(&memo, a, "api", apr_pstrcat(p, n1, "A", NULL),
+                           &info, p) == APR_EINVAL,
+       "memo: the remembered nonce and more is refused");
+    ok(ag_nonce_check_memo(&memo, a, "other", n1, &info, p) == APR_EINVAL,
+       "memo: the remembered nonce in another realm is refused");
+    ok(ag_nonce_check_memo(&memo, a, "ap", n1, &info, p) == APR_EINVAL,
+       "memo: ... and in a realm that is a prefix of its own");
+    ok(ag_nonce_check_memo(&memo, b, "api", n1, &info, p) == APR_EINVAL,
+       "memo: ... and under another secret");
+    ok(memo.info.issued == 12345, "memo: refusals leave it as it was");
+
+    ok(ag_nonce_check_memo(&memo, a, "api", n2, &info, p) == APR_SUCCESS &&
+           info.issued == now + SEC &&
+           memcmp(memo.nonce, n2, AG_NONCE_TEXT_LEN) == 0,
+       "memo: a new good nonce takes its place");
+    ok(ag_nonce_check_memo(&memo, a, "api", n1, &info, p) == APR_SUCCESS &&
+           info.issued == now, "memo: the old one is checked again in full");
+
+    realm = apr_palloc(p, AG_NONCE_MEMO_REALM_MAX + 2);
+    memset(realm, 'r', AG_NONCE_MEMO_REALM_MAX + 1);
+    realm[AG_NONCE_MEMO_REALM_MAX + 1] = '\0';
+    long_realm = realm;
+    ag_nonce_make(a, long_realm, now, &n2, p);
+    ok(ag_nonce_check_memo(&memo, a, long_realm, n2, &info, p) ==
+           APR_SUCCESS && memcmp(memo.nonce, n1, AG_NONCE_TEXT_LEN) == 0,
+       "memo: a realm too long to remember is checked, not remembered");
+    ok(ag_nonce_check_memo(NULL, a, "api", n1, &info, p) == APR_SUCCESS &&
+           ag_nonce_check_memo(NULL, a, "api", bad, &info, p) == APR_EINVAL,
+       "memo: none at all is the plain check");
+}
+
 /* The random part of a nonce (bytes 8 to 19 of its raw form). */
 static void random_part(const char *nonce, unsigned char out[12])
 {
@@ -357,6 +418,7 @@ int main(void)
 {
     test_secret();
     test_nonce();
+    test_memo();
     test_mac_layout();
     test_random_parts();
     test_window();
