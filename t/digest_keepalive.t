@@ -10,7 +10,6 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Apache::Test qw(-withtestmore);
-use Apache::TestRequest ();
 use IO::Socket::INET;
 use AuthGateTest qw(server_port);
 use DigestTest;
@@ -75,7 +74,7 @@ $mark = log_mark();
 is $status, 401, 'count 2 again on the same connection: 401';
 is_deeply [denials($mark)], ['digest_replay'], '... digest_replay';
 
-($status, $head, $open) = on_connection($path, alice($path, $c, nc => 5));
+($status, $head) = on_connection($path, alice($path, $c, nc => 5));
 is $status, 200, 'the remembered nonce, a new count: 200';
 like $head, qr/^Authentication-Info: rspauth="[0-9a-f]{64}", .*nc=00000005/mi,
     '... with its Authentication-Info';

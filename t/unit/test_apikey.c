@@ -1,4 +1,3 @@
-#include <stdio.h>
 #include <string.h>
 
 #include <apr_strings.h>
@@ -361,37 +360,34 @@ static const char *hash_line(const char *id, const char *hex, apr_pool_t *p)
  * still told apart: the whole hash decides. */
 static void test_near_hashes(apr_pool_t *p)
 {
-    static const char *const hex[] = {
-        /* the same first 8 bytes, differing after them */
-        "00000000111111110000000000000000000000000000000000000000000000aa",
-        "00000000111111110000000000000000000000000000000000000000000000bb",
-        /* the same first 4 bytes (one slot), other bytes 4-7 */
-        "0000000022222222000000000000000000000000000000000000000000000000",
-    };
     unsigned char sha[AG_APIKEY_SHA256_LEN];
-    const ag_apikey_record *r;
     ag_apikey_store *s;
-    int i, j, all = 1;
+    int i, all = 1, aligned = 1;
 
-    s = parse_ok(apr_pstrcat(p, hash_line("a", hex[0], p),
-                             hash_line("b", hex[1], p),
-                             hash_line("c", hex[2], p), NULL));
+    s = parse_ok(apr_pstrcat(p,
+        /* the same first 8 bytes, differing after them */
+        hash_line("a", "00000000111111110000000000000000"
+                       "000000000000000000000000000000aa", p),
+        hash_line("b", "00000000111111110000000000000000"
+                       "000000000000000000000000000000bb", p),
+        /* the same first 4 bytes (one slot), other bytes 4-7 */
+        hash_line("c", "00000000222222220000000000000000"
+                       "00000000000000000000000000000000", p), NULL));
     ok(s != NULL && ag_apikey_count(s) == 3, "three near hashes load");
     if (s == NULL)
         return;
     for (i = 0; i < 3; i++) {
-        for (j = 0; j < AG_APIKEY_SHA256_LEN; j++)
-            sscanf(hex[i] + 2 * j, "%2hhx", &sha[j]);
-        r = ag_apikey_find_hash(s, sha);
-        all = all && r != NULL && r == ag_apikey_at(s, i);
+        const ag_apikey_record *r = ag_apikey_at(s, i);
+
+        all = all && ag_apikey_find_hash(s, r->sha256) == r;
+        aligned = aligned && ((apr_uintptr_t)r & 63) == 0;
     }
     ok(all, "each near hash finds its own record");
-    sha[AG_APIKEY_SHA256_LEN - 1] = 0xcc;      /* bytes 0-7 as hex[2] */
+    memcpy(sha, ag_apikey_at(s, 2)->sha256, sizeof(sha));
+    sha[AG_APIKEY_SHA256_LEN - 1] ^= 1;
     ok(ag_apikey_find_hash(s, sha) == NULL,
        "a hash that matches in its first 8 bytes only finds nothing");
-    for (i = 0; i < 3; i++)
-        all = all && ((apr_uintptr_t)ag_apikey_at(s, i) & 63) == 0;
-    ok(all, "each record starts on a 64-byte boundary");
+    ok(aligned, "each record starts on a 64-byte boundary");
 }
 
 /* Records with the longest fields, one after the other: each keeps its
@@ -404,7 +400,7 @@ static void test_long_fields(apr_pool_t *p)
     const char *text = "";
     char *comment;
     ag_apikey_store *s;
-    int i, intact = 1;
+    int i, intact;
 
     memset(user, 'u', AG_APIKEY_MAX_USER);
     user[AG_APIKEY_MAX_USER] = '\0';
@@ -422,7 +418,8 @@ static void test_long_fields(apr_pool_t *p)
     s = parse_ok(text);
     ok(s != NULL && ag_apikey_count(s) == N, "50 records of the longest "
        "fields");
-    for (i = 0; s != NULL && i < N; i++) {
+    intact = s != NULL;
+    for (i = 0; intact && i < N; i++) {
         const ag_apikey_record *r = ag_apikey_at(s, i);
 
         intact = intact && strlen(r->id) == AG_APIKEY_MAX_ID &&
