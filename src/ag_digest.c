@@ -193,25 +193,39 @@ void ag_digest_userhash(ag_digest_hash hash, const char *user,
     hash_joined(hash, parts, 2, out);
 }
 
-/* 1 for '0'-'9', 'a'-'f' and 'A'-'F' (the letters folded together by bit
- * 0x20), without a branch: hex digits come in no predictable order. */
-static unsigned is_hex_digit(char c)
-{
-    unsigned char u = (unsigned char)c;
-
-    return ((unsigned char)(u - '0') < 10) |
-           ((unsigned char)((u | 0x20) - 'a') < 6);
-}
+/* The value of each octet as a hex digit (either case), X for octets that
+ * are not one: a lookup, without a branch to mispredict, since hex digits
+ * come in no predictable order. */
+#define X 0xff
+static const unsigned char hex_digit[256] = {
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x00 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x10 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x20 */
+     0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  X,  X,  X,  X,  X,  X,  /* 0x30 */
+     X, 10, 11, 12, 13, 14, 15,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x40 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x50 */
+     X, 10, 11, 12, 13, 14, 15,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x60 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x70 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x80 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x90 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xa0 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xb0 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xc0 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xd0 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xe0 */
+     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xf0 */
+};
+#undef X
 
 int ag_digest_is_hex(const char *hex, apr_size_t len)
 {
-    unsigned all = 1;
+    unsigned bad = 0;
     apr_size_t i;
 
     /* stops at the end of a shorter string, never reads past it */
     for (i = 0; i < len && hex[i] != '\0'; i++)
-        all &= is_hex_digit(hex[i]);
-    return all && i == len && hex[len] == '\0';
+        bad |= hex_digit[(unsigned char)hex[i]];
+    return (bad & 0xf0) == 0 && i == len && hex[len] == '\0';
 }
 
 struct ag_digest_ctx {
@@ -269,11 +283,7 @@ void ag_digest_ctx_final(ag_digest_ctx *ctx, char *out)
 
 static int hex_value(char c)
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return c - 'A' + 10;
+    return hex_digit[(unsigned char)c] & 0x0f;
 }
 
 /* RFC 8187 attr-char. */
@@ -307,7 +317,9 @@ static apr_status_t decode_ext_value(const char *in, const char **out,
         unsigned char c;
 
         if (*s == '%') {
-            if (!is_hex_digit(s[1]) || !is_hex_digit(s[2]))
+            /* s[1] is at worst the NUL, which is no hex digit */
+            if (hex_digit[(unsigned char)s[1]] > 15 ||
+                hex_digit[(unsigned char)s[2]] > 15)
                 return APR_EINVAL;
             c = (unsigned char)(hex_value(s[1]) << 4 | hex_value(s[2]));
             s += 2;
@@ -497,71 +509,116 @@ apr_status_t ag_digest_request_parse(const ag_credentials *cred,
 
 /* --- the hashes of a response -------------------------------------------- */
 
-apr_status_t ag_digest_compute(const ag_digest_request *req, const char *ha1,
-                               const char *method, const char *body_hash,
-                               char *out)
+/* HA1 as the response hashes it, into OUT: lower-cased and, for a -sess
+ * algorithm, H(HA1 ":" nonce ":" cnonce), in CTX. */
+static void session_ha1(EVP_MD_CTX *ctx, const ag_digest_request *req,
+                        ag_digest_hash hash, const char *ha1, char *out)
 {
-    ag_digest_hash hash;
-    apr_size_t hexlen;
-    char ha1_lower[AG_DIGEST_HEX_MAX + 1], ha1_sess[AG_DIGEST_HEX_MAX + 1];
+    apr_size_t hexlen = ag_digest_hash_hexlen(hash), i;
+
+    for (i = 0; i <= hexlen; i++)
+        out[i] = apr_tolower(ha1[i]);
+    if (ag_digest_alg_is_sess(req->alg)) {
+        char lower[AG_DIGEST_HEX_MAX + 1];
+        const char *sess[3];
+
+        memcpy(lower, out, hexlen + 1);
+        sess[0] = lower;
+        sess[1] = req->nonce;
+        sess[2] = req->cnonce;
+        hash_joined_in(ctx, hash, sess, 3, out);
+        OPENSSL_cleanse(lower, hexlen + 1);
+    }
+}
+
+/* H(HA1 ":" nonce ":" nc ":" cnonce ":" qop ":" HA2), HA2 being
+ * H(METHOD ":" uri [":" BODY_HASH]), into OUT, in CTX. */
+static void request_digest(EVP_MD_CTX *ctx, const ag_digest_request *req,
+                           ag_digest_hash hash, const char *ha1,
+                           const char *method, const char *body_hash,
+                           char *out)
+{
     char ha2[AG_DIGEST_HEX_MAX + 1];
     const char *a2[3], *kd[6];
-    EVP_MD_CTX *ctx;
-    apr_size_t i;
 
-    if (req->alg < 0 || req->alg >= AG_DIGEST__COUNT)
-        return APR_EINVAL;
-    hash = ag_digest_alg_hash(req->alg);
-    hexlen = ag_digest_hash_hexlen(hash);
-    if (ha1 == NULL || !ag_digest_is_hex(ha1, hexlen))
-        return APR_EINVAL;
-    if (req->qop == AG_DIGEST_QOP_AUTH_INT &&
-        (body_hash == NULL || !ag_digest_is_hex(body_hash, hexlen)))
-        return APR_EINVAL;
-    ctx = EVP_MD_CTX_new();
-    for (i = 0; i <= hexlen; i++)
-        ha1_lower[i] = apr_tolower(ha1[i]);
-    if (ag_digest_alg_is_sess(req->alg)) {
-        const char *sess[3] = {ha1_lower, req->nonce, req->cnonce};
-
-        hash_joined_in(ctx, hash, sess, 3, ha1_sess);
-        memcpy(ha1_lower, ha1_sess, hexlen + 1);
-    }
     a2[0] = method;
     a2[1] = req->uri;
     a2[2] = body_hash;
     hash_joined_in(ctx, hash, a2, req->qop == AG_DIGEST_QOP_AUTH_INT ? 3 : 2,
                    ha2);
-    kd[0] = ha1_lower;
+    kd[0] = ha1;
     kd[1] = req->nonce;
     kd[2] = req->nc_text;
     kd[3] = req->cnonce;
     kd[4] = ag_digest_qop_name(req->qop);
     kd[5] = ha2;
     hash_joined_in(ctx, hash, kd, 6, out);
+}
+
+/* The hashes of one exchange, from one context and one preparation of
+ * HA1: the response for METHOD into RESPONSE and, when RSPAUTH is not
+ * NULL and MATCH is (the response as sent, compared in constant time) or
+ * MATCH is NULL, the rspauth into RSPAUTH.  1 when they were computed
+ * (and, with MATCH, it matched). */
+static int exchange(const ag_digest_request *req, const char *ha1,
+                    const char *method, const char *body_hash,
+                    const char *match, char *response, char *rspauth)
+{
+    ag_digest_hash hash;
+    apr_size_t hexlen;
+    char key[AG_DIGEST_HEX_MAX + 1];
+    EVP_MD_CTX *ctx;
+    int good = 1;
+
+    if (req->alg < 0 || req->alg >= AG_DIGEST__COUNT)
+        return 0;
+    hash = ag_digest_alg_hash(req->alg);
+    hexlen = ag_digest_hash_hexlen(hash);
+    if (ha1 == NULL || !ag_digest_is_hex(ha1, hexlen))
+        return 0;
+    if (req->qop == AG_DIGEST_QOP_AUTH_INT &&
+        (body_hash == NULL || !ag_digest_is_hex(body_hash, hexlen)))
+        return 0;
+    ctx = EVP_MD_CTX_new();
+    session_ha1(ctx, req, hash, ha1, key);
+    request_digest(ctx, req, hash, key, method, body_hash, response);
+    /* The length is public (it follows from the algorithm); the digits
+     * are compared in constant time. */
+    if (match != NULL)
+        good = strlen(match) == hexlen &&
+               CRYPTO_memcmp(response, match, hexlen) == 0;
+    if (good && rspauth != NULL)
+        request_digest(ctx, req, hash, key, "", body_hash, rspauth);
     EVP_MD_CTX_free(ctx);
-    OPENSSL_cleanse(ha1_lower, hexlen + 1);
-    if (ag_digest_alg_is_sess(req->alg))
-        OPENSSL_cleanse(ha1_sess, hexlen + 1);
-    return APR_SUCCESS;
+    OPENSSL_cleanse(key, hexlen + 1);
+    return good;
+}
+
+apr_status_t ag_digest_compute(const ag_digest_request *req, const char *ha1,
+                               const char *method, const char *body_hash,
+                               char *out)
+{
+    return exchange(req, ha1, method, body_hash, NULL, out, NULL)
+               ? APR_SUCCESS : APR_EINVAL;
+}
+
+int ag_digest_verify_rspauth(const ag_digest_request *req, const char *ha1,
+                             const char *method, const char *body_hash,
+                             char *rspauth)
+{
+    char want[AG_DIGEST_HEX_MAX + 1];
+    int same;
+
+    same = exchange(req, ha1, method, body_hash, req->response, want,
+                    rspauth);
+    OPENSSL_cleanse(want, sizeof(want));
+    return same;
 }
 
 int ag_digest_verify(const ag_digest_request *req, const char *ha1,
                      const char *method, const char *body_hash)
 {
-    char want[AG_DIGEST_HEX_MAX + 1];
-    apr_size_t len;
-    int same;
-
-    if (ag_digest_compute(req, ha1, method, body_hash, want) != APR_SUCCESS)
-        return 0;
-    len = strlen(want);
-    /* The length is public (it follows from the algorithm); the digits
-     * are compared in constant time. */
-    same = strlen(req->response) == len &&
-           CRYPTO_memcmp(want, req->response, len) == 0;
-    OPENSSL_cleanse(want, len);
-    return same;
+    return ag_digest_verify_rspauth(req, ha1, method, body_hash, NULL);
 }
 
 apr_status_t ag_digest_rspauth(const ag_digest_request *req, const char *ha1,

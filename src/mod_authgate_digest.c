@@ -414,17 +414,13 @@ static void refuse(authgate_result *res, ag_reason reason, int status)
 /* Authentication-Info (RFC 7616 §3.5), with nextnonce when less than a
  * fifth of the nonce's lifetime is left. */
 static void add_auth_info(request_rec *r, const authgate_dir_conf *conf,
-                          const ag_digest_request *req, const char *ha1,
-                          const char *body_hash, const ag_nonce_info *info,
-                          const char *realm)
+                          const ag_digest_request *req, const char *rspauth,
+                          const ag_nonce_info *info, const char *realm)
 {
-    char rspauth[AG_DIGEST_HEX_MAX + 1];
     const ag_nonce_secret *secret = authgate_nonce_secret();
     apr_interval_time_t life = lifetime(conf);
     const char *value, *next = NULL;
 
-    if (ag_digest_rspauth(req, ha1, body_hash, rspauth) != APR_SUCCESS)
-        return;
     value = apr_pstrcat(r->pool, "rspauth=\"", rspauth, "\", cnonce=",
                         ag_quote(req->cnonce, r->pool), ", nc=", req->nc_text,
                         ", qop=", ag_digest_qop_name(req->qop), NULL);
@@ -549,10 +545,10 @@ static void digest_authenticate(request_rec *r, const authgate_dir_conf *conf,
     const ag_nonce_secret *secret = authgate_nonce_secret();
     const char *realm = authgate_realm(r), *why = NULL;
     const char *user = NULL, *ha1 = NULL, *provider = NULL;
-    char body[AG_DIGEST_HEX_MAX + 1] = "";
+    char body[AG_DIGEST_HEX_MAX + 1] = "", rspauth[AG_DIGEST_HEX_MAX + 1];
     ag_digest_request *req;
     ag_nonce_info info;
-    int status;
+    int status, initial;
 
     if (ag_digest_request_parse(cred, &req, &why, r->pool) != APR_SUCCESS) {
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
@@ -585,7 +581,11 @@ static void digest_authenticate(request_rec *r, const authgate_dir_conf *conf,
         refuse(res, AG_R_MALFORMED, status);
         return;
     }
-    if (!ag_digest_verify(req, ha1, r->method, body)) {
+    /* a subrequest of a request let in spends no count and gets no
+     * Authentication-Info: it needs no rspauth either */
+    initial = initial_granted(r);
+    if (!ag_digest_verify_rspauth(req, ha1, r->method, body,
+                                  initial ? NULL : rspauth)) {
         refuse(res, AG_R_DIGEST_BAD_RESPONSE, HTTP_UNAUTHORIZED);
         return;
     }
@@ -593,11 +593,11 @@ static void digest_authenticate(request_rec *r, const authgate_dir_conf *conf,
         refuse(res, AG_R_DIGEST_STALE, HTTP_UNAUTHORIZED);
         return;
     }
-    if (!initial_granted(r)) {
+    if (!initial) {
         use_count(r, conf, req, &info, res);
         if (res->status != 0)
             return;
-        add_auth_info(r, conf, req, ha1, body, &info, realm);
+        add_auth_info(r, conf, req, rspauth, &info, realm);
     }
     res->reason = AG_OK;
     res->provider = provider;

@@ -163,6 +163,43 @@ static void test_rfc_examples(void)
                 "2195a0", "rspauth SHA-256");
 }
 
+/* The response and its rspauth from one call, as the module makes them. */
+static void test_verify_rspauth(void)
+{
+    const char *md5 = mufasa(AG_DIGEST_HASH_MD5);
+    const char *sha = mufasa(AG_DIGEST_HASH_SHA256);
+    char out[AG_DIGEST_HEX_MAX + 1], alone[AG_DIGEST_HEX_MAX + 1];
+    ag_digest_request *req;
+
+    req = rfc7616("SHA-256", "auth", "753927fa0e85d155564e2e272a28d1802ca10d"
+                                     "af4496794697cf8db5856cb6c1");
+    ok(req && ag_digest_verify_rspauth(req, sha, "GET", NULL, out),
+       "SHA-256 response verifies, with its rspauth");
+    is_str(out, "86d3b25618d41854ca5039a5d7e53ff6355d5134a9b1fb088a78ac3c46"
+                "2195a0", "the rspauth is RFC 7616's");
+    req = rfc7616("MD5", "auth", "8ca523f5e9506fed4657c9700eebdbec");
+    ok(req && ag_digest_verify_rspauth(req, md5, "GET", NULL, out) &&
+           strcmp(out, "9b712497bc9f91499fbcca1dfc5f09a5") == 0,
+       "MD5 response verifies, with its rspauth");
+    memset(out, 'Z', sizeof(out) - 1);
+    out[sizeof(out) - 1] = '\0';
+    ok(req && !ag_digest_verify_rspauth(req, md5, "POST", NULL, out) &&
+           out[0] == 'Z' && out[31] == 'Z',
+       "a response that does not verify gets no rspauth");
+    ok(req && ag_digest_verify_rspauth(req, md5, "GET", NULL, NULL),
+       "verifies without an rspauth asked for");
+
+    req = rfc7616("SHA-256-sess", "auth", "2fd51b3a77ad75bad6afad6003e818d76"
+                                          "7133c46d9e2749e7f5232ae1ea3efd7");
+    ok(req && ag_digest_verify_rspauth(req, sha, "GET", NULL, out) &&
+           ag_digest_rspauth(req, sha, NULL, alone) == APR_SUCCESS &&
+           strcmp(out, alone) == 0,
+       "SHA-256-sess: the rspauth is ag_digest_rspauth's");
+    ok(req && strcmp(out, "2fd51b3a77ad75bad6afad6003e818d767133c46d9e2749e"
+                          "7f5232ae1ea3efd7") != 0,
+       "SHA-256-sess: the rspauth is not the response");
+}
+
 static void test_sess_and_int(void)
 {
     const char *md5 = mufasa(AG_DIGEST_HASH_MD5);
@@ -433,6 +470,7 @@ int main(void)
 {
     test_names();
     test_rfc_examples();
+    test_verify_rspauth();
     test_sess_and_int();
     test_long_values();
     test_userhash();

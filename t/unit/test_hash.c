@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include <openssl/evp.h>
@@ -25,6 +26,19 @@ int main(void)
     is_str(hex, "000fa5ff", "lower-case hex, leading zeros kept");
     ag_hex_encode(bytes, 0, hex);
     is_str(hex, "", "no bytes, empty string");
+    {
+        unsigned char all[256];
+        char got[2 * 256 + 1], want[2 * 256 + 1];
+        int i;
+
+        for (i = 0; i < 256; i++) {
+            all[i] = (unsigned char)i;
+            snprintf(want + 2 * i, 3, "%02x", i);
+        }
+        memset(got, '?', sizeof(got));
+        ag_hex_encode(all, sizeof(all), got);
+        is_str(got, want, "every octet's two digits, and the NUL after");
+    }
 
     {
         static const int sizes[AG_MD__COUNT] = {16, 32, 48, 64, 32};
