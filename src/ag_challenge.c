@@ -11,28 +11,49 @@ struct ag_challenge {
     apr_array_header_t *params;  /* of const char *, "name=value" */
 };
 
-const char *ag_quote(const char *value, apr_pool_t *p)
+/* An octet a quoted-string carries as it is: HTAB, SP, VCHAR other than
+ * DQUOTE and backslash, obs-text. */
+static int is_plain(unsigned char c)
 {
-    apr_size_t n = 2;
-    const char *s;
+    return (c >= 0x20 && c != 0x7f && c != '"' && c != '\\') || c == '\t';
+}
+
+/* PREFIX (of PLEN octets) and then VALUE as a quoted-string: '"' and '\'
+ * escaped, CTLs other than HTAB left out.  Most values need neither and
+ * are copied whole. */
+static const char *quote_after(const char *prefix, apr_size_t plen,
+                               const char *value, apr_pool_t *p)
+{
+    apr_size_t len = strlen(value), n, plain, i;
     char *out, *o;
 
-    for (s = value; *s != '\0'; s++)
-        n += (*s == '"' || *s == '\\') ? 2 : 1;
-    out = o = apr_palloc(p, n + 1);
+    for (plain = 0; plain < len && is_plain((unsigned char)value[plain]);
+         plain++)
+        ;
+    for (n = plain, i = plain; i < len; i++)
+        n += (value[i] == '"' || value[i] == '\\') ? 2 : 1;
+    out = o = apr_palloc(p, plen + n + 3);
+    memcpy(o, prefix, plen);
+    o += plen;
     *o++ = '"';
-    for (s = value; *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
+    memcpy(o, value, plain);
+    o += plain;
+    for (i = plain; i < len; i++) {
+        unsigned char c = (unsigned char)value[i];
 
-        if ((c < 0x20 && c != '\t') || c == 0x7f)
-            continue;
         if (c == '"' || c == '\\')
             *o++ = '\\';
-        *o++ = (char)c;
+        if (is_plain(c) || c == '"' || c == '\\')
+            *o++ = (char)c;
     }
     *o++ = '"';
     *o = '\0';
     return out;
+}
+
+const char *ag_quote(const char *value, apr_pool_t *p)
+{
+    return quote_after("", 0, value, p);
 }
 
 const char *ag_unescape(const char *value, apr_pool_t *p)
@@ -62,8 +83,18 @@ ag_challenge *ag_challenge_make(const char *scheme, apr_pool_t *p)
 void ag_challenge_add_quoted(ag_challenge *c, const char *name,
                              const char *value)
 {
+    apr_size_t len = strlen(name);
+    char prefix[64];
+
+    if (len + 1 > sizeof(prefix)) {
+        APR_ARRAY_PUSH(c->params, const char *) =
+            apr_pstrcat(c->pool, name, "=", ag_quote(value, c->pool), NULL);
+        return;
+    }
+    memcpy(prefix, name, len);
+    prefix[len] = '=';
     APR_ARRAY_PUSH(c->params, const char *) =
-        apr_pstrcat(c->pool, name, "=", ag_quote(value, c->pool), NULL);
+        quote_after(prefix, len + 1, value, c->pool);
 }
 
 void ag_challenge_add_token(ag_challenge *c, const char *name,

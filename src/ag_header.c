@@ -60,14 +60,14 @@ static int is_qtext_octet(unsigned char c)
     return c == '\t' || (c >= 0x20 && c != 0x7f);
 }
 
-static const char *skip_ows(const char *s)
+static char *skip_ows(char *s)
 {
     while (*s == ' ' || *s == '\t')
         s++;
     return s;
 }
 
-static const char *skip_token(const char *s)
+static char *skip_token(char *s)
 {
     while (is_tchar((unsigned char)*s))
         s++;
@@ -75,9 +75,9 @@ static const char *skip_token(const char *s)
 }
 
 /* If S..end is a token68 followed only by OWS, its end; else NULL. */
-static const char *match_token68(const char *s)
+static char *match_token68(char *s)
 {
-    const char *t = s;
+    char *t = s;
 
     while (is_token68_char((unsigned char)*t))
         t++;
@@ -89,25 +89,24 @@ static const char *match_token68(const char *s)
 }
 
 /* Reads a quoted-string at *S (which is at the opening DQUOTE) into
- * *VALUE and moves *S past the closing DQUOTE.  Most values hold no
- * quoted-pair and are copied as they are; the others take a first pass
- * that checks and measures and a second that copies, so a value costs its
- * own length only. */
-static apr_status_t read_quoted(const char **s, const char **value,
-                                const char **why, apr_pool_t *p)
+ * *VALUE, in place, and moves *S past the closing DQUOTE.  Most values
+ * hold no quoted-pair: their closing DQUOTE becomes their NUL.  The others
+ * take a first pass that checks and a second that resolves the pairs,
+ * moving the octets back over the backslashes. */
+static apr_status_t read_quoted(char **s, const char **value,
+                                const char **why)
 {
-    const char *in = *s + 1, *t;
-    apr_size_t len = 0;
-    char *o;
+    char *in = *s + 1, *t, *o;
 
     for (t = in; char_class[(unsigned char)*t] & CLASS_QDTEXT; t++)
         ;
     if (*t == '"') {
-        *value = apr_pstrmemdup(p, in, (apr_size_t)(t - in));
+        *t = '\0';
+        *value = in;
         *s = t + 1;
         return APR_SUCCESS;
     }
-    for (t = in; *t != '"'; t++, len++) {
+    for (t = in; *t != '"'; t++) {
         if (*t == '\\')
             t++;
         if (*t == '\0') {
@@ -119,39 +118,43 @@ static apr_status_t read_quoted(const char **s, const char **value,
             return APR_EINVAL;
         }
     }
-    *value = o = apr_palloc(p, len + 1);
-    for (t = in; *t != '"'; t++) {
+    for (o = t = in; *t != '"'; t++) {
         if (*t == '\\')
             t++;
         *o++ = *t;
     }
     *o = '\0';
+    *value = in;
     *s = t + 1;
     return APR_SUCCESS;
 }
 
-/* Reads one auth-param at *S. */
-static apr_status_t read_param(const char **s, ag_auth_param *param,
-                               const char **why, apr_pool_t *p)
+/* Reads one auth-param at *S, in place.  A token value's end is left for
+ * the caller to terminate (in *VALUE_END) once it has seen what follows;
+ * for a quoted value *VALUE_END is NULL. */
+static apr_status_t read_param(char **s, ag_auth_param *param,
+                               char **value_end, const char **why)
 {
-    const char *name = *s, *end = skip_token(name), *v;
+    char *name = *s, *end = skip_token(name), *v;
 
+    *value_end = NULL;
     if (end == name) {
         *why = "expected a parameter name";
         return APR_EINVAL;
     }
     param->name_len = (apr_size_t)(end - name);
-    param->name = apr_pstrmemdup(p, name, param->name_len);
+    param->name = name;
     v = skip_ows(end);
     if (*v != '=') {
         *why = "expected '=' after a parameter name";
         return APR_EINVAL;
     }
+    *end = '\0';
     v = skip_ows(v + 1);
     if (*v == '"') {
         param->quoted = 1;
         *s = v;
-        return read_quoted(s, &param->value, why, p);
+        return read_quoted(s, &param->value, why);
     }
     end = skip_token(v);
     if (end == v) {
@@ -159,18 +162,20 @@ static apr_status_t read_param(const char **s, ag_auth_param *param,
         return APR_EINVAL;
     }
     param->quoted = 0;
-    param->value = apr_pstrmemdup(p, v, (apr_size_t)(end - v));
+    param->value = v;
+    *value_end = end;
     *s = end;
     return APR_SUCCESS;
 }
 
-/* Parses the #auth-param list at S into CRED->params. */
-static apr_status_t read_params(const char *s, ag_credentials *cred,
-                                const char **why, apr_pool_t *p)
+/* Parses the #auth-param list at S into CRED->params, in place. */
+static apr_status_t read_params(char *s, ag_credentials *cred,
+                                const char **why)
 {
     for (;;) {
         ag_auth_param param;
         apr_status_t rv;
+        char *value_end;
 
         /* #rule: empty list elements are allowed and ignored */
         while (*s == ',' || *s == ' ' || *s == '\t')
@@ -181,56 +186,72 @@ static apr_status_t read_params(const char *s, ag_credentials *cred,
             *why = "too many parameters";
             return APR_EINVAL;
         }
-        rv = read_param(&s, &param, why, p);
+        rv = read_param(&s, &param, &value_end, why);
         if (rv != APR_SUCCESS)
             return rv;
-        if (ag_header_param(cred, param.name) != NULL) {
-            *why = "parameter given twice";
-            return APR_EINVAL;
-        }
-        *(ag_auth_param *)apr_array_push(cred->params) = param;
         s = skip_ows(s);
         if (*s != ',' && *s != '\0') {
             *why = "expected ',' between parameters";
             return APR_EINVAL;
         }
+        if (*s == ',')
+            s++;
+        /* what ended the token is read: it can become its NUL */
+        if (value_end != NULL)
+            *value_end = '\0';
+        if (ag_header_param(cred, param.name) != NULL) {
+            *why = "parameter given twice";
+            return APR_EINVAL;
+        }
+        *(ag_auth_param *)apr_array_push(cred->params) = param;
     }
 }
 
 apr_status_t ag_header_parse(const char *value, ag_credentials **out,
                              const char **why, apr_pool_t *p)
 {
-    const char *dummy, *s, *end;
+    const char *dummy;
+    char *buf, *s, *end;
+    apr_size_t len;
     ag_credentials *cred;
 
     if (why == NULL)
         why = &dummy;
     *why = NULL;
-    if (value == NULL || strlen(value) > AG_HEADER_MAX_LEN) {
+    if (value == NULL || (len = strlen(value)) > AG_HEADER_MAX_LEN) {
         *why = value == NULL ? "no value" : "credentials too long";
         return APR_EINVAL;
     }
-    s = skip_ows(value);
+    /* one copy, which the parse cuts into NUL-terminated pieces */
+    buf = apr_pstrmemdup(p, value, len);
+    s = skip_ows(buf);
     end = skip_token(s);
     if (end == s) {
         *why = "expected an auth-scheme";
         return APR_EINVAL;
     }
     cred = apr_pcalloc(p, sizeof(*cred));
-    cred->scheme = apr_pstrmemdup(p, s, (apr_size_t)(end - s));
-    cred->params = apr_array_make(p, 4, sizeof(ag_auth_param));
+    cred->scheme = s;
+    cred->params = apr_array_make(p, 12, sizeof(ag_auth_param));
     s = end;
-    if (*skip_ows(s) != '\0') {
+    if (*skip_ows(s) == '\0') {
+        *end = '\0';
+    }
+    else {
         if (*s != ' ') {
             *why = "expected a space after the auth-scheme";
             return APR_EINVAL;
         }
+        *end = '\0';
+        s++;
         while (*s == ' ')
             s++;
         end = match_token68(s);
-        if (end != NULL)
-            cred->token68 = apr_pstrmemdup(p, s, (apr_size_t)(end - s));
-        else if (read_params(s, cred, why, p) != APR_SUCCESS)
+        if (end != NULL) {
+            *end = '\0';
+            cred->token68 = s;
+        }
+        else if (read_params(s, cred, why) != APR_SUCCESS)
             return APR_EINVAL;
     }
     *out = cred;

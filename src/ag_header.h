@@ -4,8 +4,8 @@
  *   credentials = auth-scheme [ 1*SP ( token68 / #auth-param ) ]
  *   auth-param  = token BWS "=" BWS ( token / quoted-string )
  *
- * The parser copies nothing it does not return, bounds everything, and
- * refuses what is ambiguous: a parameter named twice, a quoted-string that
+ * The parser copies the value once and cuts the copy into the pieces it
+ * returns, bounds everything, and refuses what is ambiguous: a parameter named twice, a quoted-string that
  * does not end, octets a header may not carry. */
 #ifndef AG_HEADER_H
 #define AG_HEADER_H

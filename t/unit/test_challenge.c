@@ -1,5 +1,7 @@
 #include <string.h>
 
+#include <apr_strings.h>
+
 #include "ag_challenge.h"
 #include "tap.h"
 
@@ -92,6 +94,18 @@ int main(void)
         long_realm[1000] = '\0';
         ok(strlen(ag_quote(long_realm, p)) == 2002,
            "1000 DQUOTEs quote to 2002 octets");
+    }
+    {
+        char name[81];
+        ag_challenge *c = ag_challenge_make("X", p);
+
+        memset(name, 'n', 80);
+        name[80] = '\0';
+        ag_challenge_add_quoted(c, name, "v\"w");
+        ag_challenge_add_quoted(c, "plain", "ok");
+        is_str(ag_challenge_render(c, p),
+               apr_pstrcat(p, "X ", name, "=\"v\\\"w\", plain=\"ok\"", NULL),
+               "a long parameter name, and a short one after it");
     }
 
     is_str(ag_unescape("say \\\"hi\\\" \\\\ bye", p), "say \"hi\" \\ bye",
