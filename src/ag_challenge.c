@@ -100,12 +100,20 @@ void ag_challenge_add_quoted(ag_challenge *c, const char *name,
 void ag_challenge_add_token(ag_challenge *c, const char *name,
                             const char *value)
 {
+    apr_size_t nlen, vlen;
+    char *out;
+
     if (!ag_header_is_token(value)) {
         ag_challenge_add_quoted(c, name, value);
         return;
     }
-    APR_ARRAY_PUSH(c->params, const char *) =
-        apr_pstrcat(c->pool, name, "=", value, NULL);
+    nlen = strlen(name);
+    vlen = strlen(value);
+    out = apr_palloc(c->pool, nlen + vlen + 2);
+    memcpy(out, name, nlen);
+    out[nlen] = '=';
+    memcpy(out + nlen + 1, value, vlen + 1);
+    APR_ARRAY_PUSH(c->params, const char *) = out;
 }
 
 ag_challenge *ag_challenge_copy(const ag_challenge *c, apr_pool_t *p)
