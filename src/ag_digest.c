@@ -1,3 +1,4 @@
+#include <stddef.h>
 #include <string.h>
 #include <strings.h>
 
@@ -340,12 +341,54 @@ static apr_status_t decode_ext_value(const char *in, const char **out,
 }
 
 /* A required string parameter, bounded. */
-static apr_status_t need(const ag_credentials *cred, const char *name,
-                         apr_size_t max, const char **out, const char **why,
-                         const char *missing, const char *too_long)
-{
-    const char *v = ag_header_param(cred, name);
+/* The parameters of a response that this parser reads, found in one pass
+ * over what was sent (NULL for those not sent). */
+typedef struct {
+    const char *username, *username_ext, *realm, *nonce, *uri, *cnonce;
+    const char *nc, *response, *opaque, *userhash, *algorithm, *qop;
+} digest_params;
 
+static const struct {
+    const char *name;
+    apr_size_t len;
+    apr_size_t offset;
+} known_params[] = {
+#define KNOWN(name, field) {name, sizeof(name) - 1, \
+                            offsetof(digest_params, field)}
+    KNOWN("username", username), KNOWN("username*", username_ext),
+    KNOWN("realm", realm), KNOWN("nonce", nonce), KNOWN("uri", uri),
+    KNOWN("cnonce", cnonce), KNOWN("nc", nc), KNOWN("response", response),
+    KNOWN("opaque", opaque), KNOWN("userhash", userhash),
+    KNOWN("algorithm", algorithm), KNOWN("qop", qop)
+#undef KNOWN
+};
+
+/* ag_header_parse refused names given twice, so each field is set once;
+ * names not known here are ignored, as RFC 7616 §3.4 asks. */
+static void collect_params(const ag_credentials *cred, digest_params *out)
+{
+    int i;
+    apr_size_t k;
+
+    memset(out, 0, sizeof(*out));
+    for (i = 0; i < cred->params->nelts; i++) {
+        const ag_auth_param *param =
+            &APR_ARRAY_IDX(cred->params, i, ag_auth_param);
+
+        for (k = 0; k < sizeof(known_params) / sizeof(known_params[0]); k++)
+            if (param->name_len == known_params[k].len &&
+                strcasecmp(param->name, known_params[k].name) == 0) {
+                *(const char **)((char *)out + known_params[k].offset) =
+                    param->value;
+                break;
+            }
+    }
+}
+
+static apr_status_t need(const char *v, apr_size_t max, const char **out,
+                         const char **why, const char *missing,
+                         const char *too_long)
+{
     if (v == NULL || *v == '\0') {
         *why = missing;
         return APR_EINVAL;
@@ -358,12 +401,11 @@ static apr_status_t need(const ag_credentials *cred, const char *name,
     return APR_SUCCESS;
 }
 
-static apr_status_t read_username(const ag_credentials *cred,
+static apr_status_t read_username(const digest_params *dp,
                                   ag_digest_request *req, const char **why,
                                   apr_pool_t *p)
 {
-    const char *plain = ag_header_param(cred, "username");
-    const char *ext = ag_header_param(cred, "username*");
+    const char *plain = dp->username, *ext = dp->username_ext;
 
     if (plain != NULL && ext != NULL) {
         *why = "both username and username*";
@@ -383,14 +425,13 @@ static apr_status_t read_username(const ag_credentials *cred,
         req->username_ext = 1;
         return APR_SUCCESS;
     }
-    return need(cred, "username", AG_DIGEST_FIELD_MAX, &req->username, why,
+    return need(plain, AG_DIGEST_FIELD_MAX, &req->username, why,
                 "no username", "username too long");
 }
 
-static apr_status_t read_nc(const ag_credentials *cred,
-                            ag_digest_request *req, const char **why)
+static apr_status_t read_nc(const char *nc, ag_digest_request *req,
+                            const char **why)
 {
-    const char *nc = ag_header_param(cred, "nc");
     apr_uint32_t v = 0;
     int i;
 
@@ -409,11 +450,9 @@ static apr_status_t read_nc(const ag_credentials *cred,
     return APR_SUCCESS;
 }
 
-static apr_status_t read_response(const ag_credentials *cred,
-                                  ag_digest_request *req, const char **why,
-                                  apr_pool_t *p)
+static apr_status_t read_response(const char *v, ag_digest_request *req,
+                                  const char **why, apr_pool_t *p)
 {
-    const char *v = ag_header_param(cred, "response");
     apr_size_t len;
     char *lower;
 
@@ -432,12 +471,12 @@ static apr_status_t read_response(const ag_credentials *cred,
     return APR_SUCCESS;
 }
 
-static apr_status_t read_flags(const ag_credentials *cred,
+static apr_status_t read_flags(const digest_params *dp,
                                ag_digest_request *req, const char **why)
 {
     const char *v;
 
-    v = ag_header_param(cred, "userhash");
+    v = dp->userhash;
     if (v != NULL) {
         if (strcasecmp(v, "true") == 0)
             req->userhash = 1;
@@ -446,7 +485,7 @@ static apr_status_t read_flags(const ag_credentials *cred,
             return APR_EINVAL;
         }
     }
-    v = ag_header_param(cred, "algorithm");
+    v = dp->algorithm;
     req->alg = AG_DIGEST_MD5;
     if (v != NULL) {
         if (strlen(v) > 64) {
@@ -456,7 +495,7 @@ static apr_status_t read_flags(const ag_credentials *cred,
         req->alg_name = v;
         req->alg = ag_digest_alg_lookup(v);
     }
-    v = ag_header_param(cred, "qop");
+    v = dp->qop;
     if (v == NULL) {
         /* RFC 7616 §3.4: the server always offers qop, so a response
          * without one answers some other challenge (RFC 2069). */
@@ -476,6 +515,7 @@ apr_status_t ag_digest_request_parse(const ag_credentials *cred,
                                      const char **why, apr_pool_t *p)
 {
     ag_digest_request *req = apr_pcalloc(p, sizeof(*req));
+    digest_params dp;
     const char *dummy;
 
     if (why == NULL)
@@ -485,20 +525,21 @@ apr_status_t ag_digest_request_parse(const ag_credentials *cred,
         *why = "token68 instead of parameters";
         return APR_EINVAL;
     }
-    if (read_flags(cred, req, why) != APR_SUCCESS ||
-        read_username(cred, req, why, p) != APR_SUCCESS ||
-        need(cred, "realm", AG_DIGEST_FIELD_MAX, &req->realm, why,
+    collect_params(cred, &dp);
+    if (read_flags(&dp, req, why) != APR_SUCCESS ||
+        read_username(&dp, req, why, p) != APR_SUCCESS ||
+        need(dp.realm, AG_DIGEST_FIELD_MAX, &req->realm, why,
              "no realm", "realm too long") != APR_SUCCESS ||
-        need(cred, "nonce", AG_DIGEST_FIELD_MAX, &req->nonce, why,
+        need(dp.nonce, AG_DIGEST_FIELD_MAX, &req->nonce, why,
              "no nonce", "nonce too long") != APR_SUCCESS ||
-        need(cred, "uri", AG_DIGEST_URI_MAX, &req->uri, why,
+        need(dp.uri, AG_DIGEST_URI_MAX, &req->uri, why,
              "no uri", "uri too long") != APR_SUCCESS ||
-        need(cred, "cnonce", AG_DIGEST_FIELD_MAX, &req->cnonce, why,
+        need(dp.cnonce, AG_DIGEST_FIELD_MAX, &req->cnonce, why,
              "no cnonce", "cnonce too long") != APR_SUCCESS ||
-        read_nc(cred, req, why) != APR_SUCCESS ||
-        read_response(cred, req, why, p) != APR_SUCCESS)
+        read_nc(dp.nc, req, why) != APR_SUCCESS ||
+        read_response(dp.response, req, why, p) != APR_SUCCESS)
         return APR_EINVAL;
-    req->opaque = ag_header_param(cred, "opaque");
+    req->opaque = dp.opaque;
     if (req->opaque != NULL && strlen(req->opaque) > AG_DIGEST_FIELD_MAX) {
         *why = "opaque too long";
         return APR_EINVAL;

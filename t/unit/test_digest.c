@@ -140,6 +140,24 @@ static void test_rfc_examples(void)
                                            "Circle Of Life"), "GET", NULL),
        "RFC 2617 §3.5 response verifies");
 
+    /* names in any case; names not known here, even ones as long as a
+     * known one, are ignored */
+    req = parse_req("Digest USERNAME=\"Mufasa\", Realm=\"testrealm@host.com\","
+                    " NONCE=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
+                    "Uri=\"/dir/index.html\", QOP=auth, Nc=00000001, "
+                    "usernamx=\"Eve\", responsx=\"00\", nonc=\"n\", "
+                    "CNonce=\"0a4f113b\", "
+                    "RESPONSE=\"6629fae49393a05397450978507c4ef1\", "
+                    "Opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"", &why);
+    ok(req && strcmp(req->username, "Mufasa") == 0 &&
+           strcmp(req->nonce, "dcd98b7102dd2f0e8b11d0f600bfb0c093") == 0 &&
+           req->opaque != NULL && req->nc == 1 &&
+           ag_digest_verify(req, ha1_of(AG_DIGEST_HASH_MD5, "Mufasa",
+                                        "testrealm@host.com",
+                                        "Circle Of Life"), "GET", NULL),
+       "parameter names in any case, unknown ones ignored (%s)",
+       why ? why : "");
+
     /* LWP writes nc in upper-case hex: it is hashed as sent. */
     req = parse_req("Digest username=\"Mufasa\", realm=\"testrealm@host.com\","
                     " nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
