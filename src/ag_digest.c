@@ -661,9 +661,3 @@ int ag_digest_verify(const ag_digest_request *req, const char *ha1,
 {
     return ag_digest_verify_rspauth(req, ha1, method, body_hash, NULL);
 }
-
-apr_status_t ag_digest_rspauth(const ag_digest_request *req, const char *ha1,
-                               const char *body_hash, char *out)
-{
-    return ag_digest_compute(req, ha1, "", body_hash, out);
-}

@@ -145,14 +145,11 @@ int ag_digest_verify(const ag_digest_request *req, const char *ha1,
                      const char *method, const char *body_hash);
 
 /* ag_digest_verify, and when the response verifies and RSPAUTH is not
- * NULL, the rspauth of the same exchange into RSPAUTH (AG_DIGEST_HEX_MAX +
- * 1 bytes): one hash context and one preparation of HA1 for both. */
+ * NULL, the same exchange's rspauth for Authentication-Info (RFC 7616
+ * §3.5) into RSPAUTH (AG_DIGEST_HEX_MAX + 1 bytes): one hash context and
+ * one preparation of HA1 for both. */
 int ag_digest_verify_rspauth(const ag_digest_request *req, const char *ha1,
                              const char *method, const char *body_hash,
                              char *rspauth);
-
-/* rspauth for Authentication-Info (RFC 7616 §3.5). */
-apr_status_t ag_digest_rspauth(const ag_digest_request *req, const char *ha1,
-                               const char *body_hash, char *out);
 
 #endif
