@@ -11,23 +11,17 @@ struct ag_challenge {
     apr_array_header_t *params;  /* of const char *, "name=value" */
 };
 
-/* An octet a quoted-string carries as it is: HTAB, SP, VCHAR other than
- * DQUOTE and backslash, obs-text. */
-static int is_plain(unsigned char c)
-{
-    return (c >= 0x20 && c != 0x7f && c != '"' && c != '\\') || c == '\t';
-}
-
 /* PREFIX (of PLEN octets) and then VALUE as a quoted-string: '"' and '\'
- * escaped, CTLs other than HTAB left out.  Most values need neither and
- * are copied whole. */
+ * escaped, the other octets that are not qdtext (CTLs but HTAB) left
+ * out.  Most values hold none of these and are copied whole. */
 static const char *quote_after(const char *prefix, apr_size_t plen,
                                const char *value, apr_pool_t *p)
 {
     apr_size_t len = strlen(value), n, plain, i;
     char *out, *o;
 
-    for (plain = 0; plain < len && is_plain((unsigned char)value[plain]);
+    for (plain = 0;
+         plain < len && ag_header_is_qdtext((unsigned char)value[plain]);
          plain++)
         ;
     for (n = plain, i = plain; i < len; i++)
@@ -41,9 +35,11 @@ static const char *quote_after(const char *prefix, apr_size_t plen,
     for (i = plain; i < len; i++) {
         unsigned char c = (unsigned char)value[i];
 
-        if (c == '"' || c == '\\')
+        if (c == '"' || c == '\\') {
             *o++ = '\\';
-        if (is_plain(c) || c == '"' || c == '\\')
+            *o++ = (char)c;
+        }
+        else if (ag_header_is_qdtext(c))
             *o++ = (char)c;
     }
     *o++ = '"';

@@ -48,6 +48,11 @@ int ag_header_is_token(const char *s)
     return 1;
 }
 
+int ag_header_is_qdtext(unsigned char c)
+{
+    return char_class[c] & CLASS_QDTEXT;
+}
+
 static int is_token68_char(unsigned char c)
 {
     return char_class[c] & CLASS_TOKEN68;
@@ -98,7 +103,7 @@ static apr_status_t read_quoted(char **s, const char **value,
 {
     char *in = *s + 1, *t, *o;
 
-    for (t = in; char_class[(unsigned char)*t] & CLASS_QDTEXT; t++)
+    for (t = in; ag_header_is_qdtext((unsigned char)*t); t++)
         ;
     if (*t == '"') {
         *t = '\0';

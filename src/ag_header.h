@@ -40,6 +40,11 @@ apr_status_t ag_header_parse(const char *value, ag_credentials **out,
 /* The value of the parameter NAME (case-insensitive), or NULL. */
 const char *ag_header_param(const ag_credentials *cred, const char *name);
 
+/* 1 when C is qdtext (RFC 9110 §5.6.4): an octet a quoted-string
+ * carries as it is (HTAB, SP, VCHAR other than DQUOTE and backslash,
+ * obs-text). */
+int ag_header_is_qdtext(unsigned char c);
+
 /* 1 when S is an RFC 9110 token (one or more tchars): an auth-scheme, a
  * parameter name or value written bare, a header field name. */
 int ag_header_is_token(const char *s);

@@ -233,5 +233,17 @@ int main(void)
         is_str(why(many), "too many parameters", "why: too many");
     }
     octet_classes();
+    {
+        int c, wrong = 0;
+
+        /* RFC 9110 §5.6.4 qdtext = HTAB / SP / %x21 / %x23-5B / %x5D-7E /
+         * obs-text */
+        for (c = 0; c < 256; c++)
+            wrong += !ag_header_is_qdtext((unsigned char)c) !=
+                     !(c == '\t' || c == ' ' || c == 0x21 ||
+                       (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e) ||
+                       c >= 0x80);
+        ok(wrong == 0, "qdtext: each of the 256 octets");
+    }
     return tap_done();
 }
