@@ -597,10 +597,10 @@ static void request_digest(EVP_MD_CTX *ctx, const ag_digest_request *req,
 }
 
 /* The hashes of one exchange, from one context and one preparation of
- * HA1: the response for METHOD into RESPONSE and, when RSPAUTH is not
- * NULL and MATCH is (the response as sent, compared in constant time) or
- * MATCH is NULL, the rspauth into RSPAUTH.  1 when they were computed
- * (and, with MATCH, it matched). */
+ * HA1: the response for METHOD into RESPONSE; with MATCH (the response as
+ * sent), whether the two agree, compared in constant time, and when they
+ * do and RSPAUTH is not NULL, the rspauth into RSPAUTH.  1 when the
+ * response was computed and, with MATCH, agreed. */
 static int exchange(const ag_digest_request *req, const char *ha1,
                     const char *method, const char *body_hash,
                     const char *match, char *response, char *rspauth)

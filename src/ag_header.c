@@ -237,6 +237,7 @@ apr_status_t ag_header_parse(const char *value, ag_credentials **out,
     }
     cred = apr_pcalloc(p, sizeof(*cred));
     cred->scheme = s;
+    /* room for a Digest response's parameters, so the array never grows */
     cred->params = apr_array_make(p, 12, sizeof(ag_auth_param));
     s = end;
     if (*skip_ows(s) == '\0') {
