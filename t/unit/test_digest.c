@@ -170,46 +170,56 @@ static void test_rfc_examples(void)
 
 }
 
-/* The response and its rspauth from one call, as the module makes them. */
+/* The response and its rspauth from one call, as the module makes them:
+ * RFC 7616's rspauth values, and for -sess and auth-int values computed
+ * with Python's hashlib. */
 static void test_verify_rspauth(void)
 {
-    const char *md5 = mufasa(AG_DIGEST_HASH_MD5);
-    const char *sha = mufasa(AG_DIGEST_HASH_SHA256);
+    static const struct {
+        const char *alg, *qop, *method, *body, *response, *rspauth;
+    } cases[] = {
+        {"SHA-256", "auth", "GET", NULL,
+         "753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1",
+         "86d3b25618d41854ca5039a5d7e53ff6355d5134a9b1fb088a78ac3c462195a0"},
+        {"MD5", "auth", "GET", NULL, "8ca523f5e9506fed4657c9700eebdbec",
+         "9b712497bc9f91499fbcca1dfc5f09a5"},
+        {"SHA-256-sess", "auth", "GET", NULL,
+         "2fd51b3a77ad75bad6afad6003e818d767133c46d9e2749e7f5232ae1ea3efd7",
+         "d4ad609d150eafce2281da5c3179878fdb37e6a16021272f4bed1a082f5c2324"},
+        {"SHA-256", "auth-int", "POST", "hello=world",
+         "d24be8594aa5f7f56945cda21153787914043ef62c2e04330343c5d7bf1ed83b",
+         "c70f6d643f65bfeac7edbe597454ab15fe3b29bae4b2951d0f61b85f8e1315b5"},
+    };
     char out[AG_DIGEST_HEX_MAX + 1], body[AG_DIGEST_HEX_MAX + 1];
     ag_digest_request *req;
+    size_t i;
 
-    req = rfc7616("SHA-256", "auth", "753927fa0e85d155564e2e272a28d1802ca10d"
-                                     "af4496794697cf8db5856cb6c1");
-    ok(req && ag_digest_verify_rspauth(req, sha, "GET", NULL, out),
-       "SHA-256 response verifies, with its rspauth");
-    is_str(out, "86d3b25618d41854ca5039a5d7e53ff6355d5134a9b1fb088a78ac3c46"
-                "2195a0", "SHA-256: the rspauth is RFC 7616's");
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ag_digest_hash h = ag_digest_alg_hash(ag_digest_alg_lookup(
+            cases[i].alg));
+
+        if (cases[i].body != NULL)
+            ag_digest_hex(h, cases[i].body, strlen(cases[i].body), body);
+        out[0] = '\0';
+        req = rfc7616(cases[i].alg, cases[i].qop, cases[i].response);
+        ok(req && ag_digest_verify_rspauth(req, mufasa(h), cases[i].method,
+                                           cases[i].body ? body : NULL, out),
+           "%s qop=%s verifies, with its rspauth", cases[i].alg,
+           cases[i].qop);
+        is_str(out, cases[i].rspauth, "%s qop=%s: the rspauth",
+               cases[i].alg, cases[i].qop);
+    }
+
     req = rfc7616("MD5", "auth", "8ca523f5e9506fed4657c9700eebdbec");
-    ok(req && ag_digest_verify_rspauth(req, md5, "GET", NULL, out) &&
-           strcmp(out, "9b712497bc9f91499fbcca1dfc5f09a5") == 0,
-       "MD5 response verifies, with its rspauth");
     memset(out, 'Z', sizeof(out) - 1);
     out[sizeof(out) - 1] = '\0';
-    ok(req && !ag_digest_verify_rspauth(req, md5, "POST", NULL, out) &&
+    ok(req && !ag_digest_verify_rspauth(req, mufasa(AG_DIGEST_HASH_MD5),
+                                        "POST", NULL, out) &&
            out[0] == 'Z' && out[31] == 'Z',
        "a response that does not verify gets no rspauth");
-    ok(req && ag_digest_verify_rspauth(req, md5, "GET", NULL, NULL),
+    ok(req && ag_digest_verify_rspauth(req, mufasa(AG_DIGEST_HASH_MD5),
+                                       "GET", NULL, NULL),
        "verifies without an rspauth asked for");
-
-    /* rspauth values computed with Python's hashlib */
-    req = rfc7616("SHA-256-sess", "auth", "2fd51b3a77ad75bad6afad6003e818d76"
-                                          "7133c46d9e2749e7f5232ae1ea3efd7");
-    ok(req && ag_digest_verify_rspauth(req, sha, "GET", NULL, out),
-       "SHA-256-sess verifies, with its rspauth");
-    is_str(out, "d4ad609d150eafce2281da5c3179878fdb37e6a16021272f4bed1a082f"
-                "5c2324", "SHA-256-sess: rspauth over the session HA1");
-    ag_digest_hex(AG_DIGEST_HASH_SHA256, "hello=world", 11, body);
-    req = rfc7616("SHA-256", "auth-int", "d24be8594aa5f7f56945cda21153787914"
-                                         "043ef62c2e04330343c5d7bf1ed83b");
-    ok(req && ag_digest_verify_rspauth(req, sha, "POST", body, out),
-       "auth-int SHA-256 verifies, with its rspauth");
-    is_str(out, "c70f6d643f65bfeac7edbe597454ab15fe3b29bae4b2951d0f61b85f8e"
-                "1315b5", "auth-int: rspauth over the body's hash");
 }
 
 static void test_sess_and_int(void)
