@@ -20,10 +20,7 @@ static const char *quote_after(const char *prefix, apr_size_t plen,
     apr_size_t len = strlen(value), n, plain, i;
     char *out, *o;
 
-    for (plain = 0;
-         plain < len && ag_header_is_qdtext((unsigned char)value[plain]);
-         plain++)
-        ;
+    plain = ag_header_qdtext_span(value, len);
     for (n = plain, i = plain; i < len; i++)
         n += (value[i] == '"' || value[i] == '\\') ? 2 : 1;
     out = o = apr_palloc(p, plen + n + 3);

@@ -48,9 +48,26 @@ int ag_header_is_token(const char *s)
     return 1;
 }
 
-int ag_header_is_qdtext(unsigned char c)
+/* Used here in loops over every octet of a header: static, so that it is
+ * inlined (an exported function, which a shared object may interpose, is
+ * called instead). */
+static int is_qdtext(unsigned char c)
 {
     return char_class[c] & CLASS_QDTEXT;
+}
+
+int ag_header_is_qdtext(unsigned char c)
+{
+    return is_qdtext(c);
+}
+
+apr_size_t ag_header_qdtext_span(const char *s, apr_size_t len)
+{
+    apr_size_t i;
+
+    for (i = 0; i < len && is_qdtext((unsigned char)s[i]); i++)
+        ;
+    return i;
 }
 
 static int is_token68_char(unsigned char c)
@@ -103,7 +120,7 @@ static apr_status_t read_quoted(char **s, const char **value,
 {
     char *in = *s + 1, *t, *o;
 
-    for (t = in; ag_header_is_qdtext((unsigned char)*t); t++)
+    for (t = in; is_qdtext((unsigned char)*t); t++)
         ;
     if (*t == '"') {
         *t = '\0';

@@ -45,6 +45,9 @@ const char *ag_header_param(const ag_credentials *cred, const char *name);
  * obs-text). */
 int ag_header_is_qdtext(unsigned char c);
 
+/* How many of the first LEN octets of S are qdtext, from the start. */
+apr_size_t ag_header_qdtext_span(const char *s, apr_size_t len);
+
 /* 1 when S is an RFC 9110 token (one or more tchars): an auth-scheme, a
  * parameter name or value written bare, a header field name. */
 int ag_header_is_token(const char *s);

@@ -244,6 +244,11 @@ int main(void)
                        (c >= 0x23 && c <= 0x5b) || (c >= 0x5d && c <= 0x7e) ||
                        c >= 0x80);
         ok(wrong == 0, "qdtext: each of the 256 octets");
+        ok(ag_header_qdtext_span("ab c\td\"e", 8) == 6 &&
+               ag_header_qdtext_span("ab\x01", 3) == 2 &&
+               ag_header_qdtext_span("abc", 2) == 2 &&
+               ag_header_qdtext_span("", 0) == 0,
+           "qdtext span: up to the first DQUOTE or CTL, within the length");
     }
     return tap_done();
 }
