@@ -125,9 +125,34 @@ static void basic_challenge(request_rec *r, const authgate_dir_conf *conf,
     APR_ARRAY_PUSH(out, const char *) = ag_challenge_render(c, r->pool);
 }
 
+/* At start: a section that enables Basic has a provider to check
+ * passwords with, and the authgate provider, where it is asked, keys. */
+static const char *basic_check(const authgate_dir_conf *conf, apr_pool_t *p)
+{
+    const authn_provider_list *item;
+    const authn_provider *dflt;
+
+    if (conf->basic_providers == NULL) {
+        dflt = ap_lookup_provider(AUTHN_PROVIDER_GROUP, DEFAULT_PROVIDER,
+                                  AUTHN_PROVIDER_VERSION);
+        if (dflt == NULL || dflt->check_password == NULL)
+            return "Basic is enabled (AuthGateSchemes) but no "
+                   "AuthGateBasicProvider applies and the default provider, "
+                   "file, is not loaded (mod_authn_file)";
+        return NULL;
+    }
+    for (item = conf->basic_providers; item != NULL; item = item->next)
+        if (item->provider == &authgate_authn_provider &&
+            conf->apikey_file == NULL && conf->apikey_dbd == NULL)
+            return "AuthGateBasicProvider authgate is asked but no "
+                   "AuthGateApiKeyFile or AuthGateApiKeyDBD applies";
+    return NULL;
+}
+
 const authgate_scheme authgate_scheme_basic = {
     AG_SCHEME_BASIC,
     basic_authenticate,
     basic_challenge,
     NULL,
+    basic_check,
 };

@@ -656,9 +656,28 @@ static void digest_challenge(request_rec *r, const authgate_dir_conf *conf,
     }
 }
 
+/* At start: a section that enables Digest has somewhere to get realm
+ * hashes from, and the authgate provider, where it is asked, a user file. */
+static const char *digest_check(const authgate_dir_conf *conf, apr_pool_t *p)
+{
+    authn_provider_list dflt;
+    const authn_provider_list *item = providers(conf, &dflt);
+
+    if (item == NULL)
+        return "Digest is enabled (AuthGateSchemes) but no "
+               "AuthGateDigestProvider applies and the default provider, "
+               "file, is not loaded (mod_authn_file)";
+    for (; item != NULL; item = item->next)
+        if (is_authgate_provider(item) && conf->user_file == NULL)
+            return "AuthGateDigestProvider authgate is asked but no "
+                   "AuthGateUserFile applies";
+    return NULL;
+}
+
 const authgate_scheme authgate_scheme_digest = {
     AG_SCHEME_DIGEST,
     digest_authenticate,
     digest_challenge,
     NULL,
+    digest_check,
 };

@@ -35,7 +35,7 @@ my @bad = (
       'Require auth-scheme with an unknown scheme' ],
 );
 
-plan tests => 2 + 3 * @bad;
+plan tests => 2 + 3 * @bad + 3;
 
 # httpd -t on INSIDE in a <Location /gate> for Basic.
 sub gate_configtest {
@@ -59,3 +59,17 @@ for my $case (@bad) {
     ok t_cmp($out, $message, "$what: the message names the directive");
     ok t_cmp($out, qr/on line $line of \Q$conf\E/, "$what: file and line");
 }
+
+# A section that enables Basic with nothing to check passwords against
+# stops the start, naming the section.
+($rc, $out) = configtest(
+    name => 'configtest', minimal => 0,
+    modules => [ qw(mpm_prefork authn_core authz_core authz_user) ],
+    section => [ 'AuthType AuthGate', 'AuthGateSchemes Basic',
+                 'Require valid-user' ]);
+ok t_cmp($out, qr/AG00320: <Location \/gate>: Basic is enabled \(AuthGateSchemes\) but no AuthGateBasicProvider applies and the default provider, file, is not loaded/,
+         'Basic with no provider and mod_authn_file not loaded: refused');
+($rc, $out) = gate_configtest('AuthGateBasicProvider authgate');
+ok t_cmp($rc != 0, 1, 'AuthGateBasicProvider authgate without keys: httpd -t fails');
+ok t_cmp($out, qr/AG00320: <Location \/gate>: AuthGateBasicProvider authgate is asked but no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
+         'AuthGateBasicProvider authgate without keys: the message names the section');

@@ -24,12 +24,13 @@ t_write_file("$dir/secret-short", "x" x 31 . "\n");
 # SERVER (server-level lines), with only the modules Digest needs and
 # ServerRoot in DIR: (exit status, output, the configuration's path, the
 # line of LOCATION, the line of SERVER).
+# MODULES, when given, replaces that list.
 sub digest_configtest {
-    my ($location, $server) = @_;
+    my ($location, $server, $modules) = @_;
     return configtest(
         name => 'httpd', dir => $dir, root => $dir, minimal => 0,
-        modules => [ qw(mpm_prefork authn_core authz_core authz_user
-                        authn_file authn_anon) ],
+        modules => $modules || [ qw(mpm_prefork authn_core authz_core
+                                    authz_user authn_file authn_anon) ],
         server => $server, location => '/x',
         section => [ 'AuthType AuthGate', 'AuthGateSchemes Digest',
                      'Require valid-user' ],
@@ -109,5 +110,21 @@ for my $case (@cases) {
     ok $rc != 0 && $out =~ /line $line of \Q$conf\E:\n$message/,
        "configtest refuses $what" or diag $out;
 }
+
+# Where the realm hashes come from is settled at start too: a section
+# that could only answer 503 stops the start, naming the section.
+($rc, $out) = digest_configtest('AuthUserFile users');
+ok $rc == 0 && $out =~ /Syntax OK/,
+   'no AuthGateDigestProvider, mod_authn_file loaded: the default, file, is used'
+    or diag $out;
+($rc, $out) = digest_configtest([], undef,
+    [ qw(mpm_prefork authn_core authz_core authz_user) ]);
+ok $rc != 0 && $out =~ /AG00320: <Location \/x>: Digest is enabled \(AuthGateSchemes\) but no AuthGateDigestProvider applies and the default provider, file, is not loaded/,
+   'configtest refuses Digest with no provider and mod_authn_file not loaded'
+    or diag $out;
+($rc, $out) = digest_configtest('AuthGateDigestProvider file authgate');
+ok $rc != 0 && $out =~ /AG00320: <Location \/x>: AuthGateDigestProvider authgate is asked but no AuthGateUserFile applies/,
+   'configtest refuses the authgate provider without AuthGateUserFile'
+    or diag $out;
 
 done_testing;
