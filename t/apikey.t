@@ -12,7 +12,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGateTestKeys qw(%KEY %KEY_ID);
 
-plan tests => 60;
+plan tests => 61;
 
 sub env_of {
     my $res = shift;
@@ -103,6 +103,8 @@ ok $res->header('WWW-Authenticate') =~ /^ApiKey realm="keys"/;
 ok t_cmp($res->code, 401, 'revoked key: 401');
 ok t_cmp($log, qr/reason=revoked scheme=apikey .*user=rob key_id=$KEY_ID{rob}/,
          'revoked logged');
+ok t_cmp($res->header('WWW-Authenticate'),
+         'ApiKey realm="keys", header="X-API-Key"', 'revoked key: the challenge');
 
 $res = GET '/apikey/file/env.cgi', 'X-API-Key' => $KEY{fred};
 ok t_cmp($res->code, 200, 'a key that expires in 2100');

@@ -8,7 +8,7 @@ use Digest::SHA qw(sha256_hex);
 use File::Temp qw(tempdir);
 use Time::Local qw(timegm);
 
-plan tests => 77;
+plan tests => 79;
 
 my $tool = Apache::Test::vars('serverroot') . '/../authgate';
 my $dir = tempdir(CLEANUP => 1);
@@ -161,9 +161,14 @@ ok t_cmp($lines[6], "old1\told\texpired\t2020-09-13T12:26:40Z\t2020-05-20T18:40:
          'an expired key');
 ok t_cmp(index($out, substr($key, 20)), -1, 'no key in the list');
 
+chmod 0600, $file or die;
+$inode = (stat $file)[1];
 ($rc, $out) = run('apikey', 'revoke', $file, $id);
 ok t_cmp($rc, 0, 'revoke: 0');
 ok t_cmp($out, "revoked $id (user alice)\n", 'it says so');
+ok t_cmp((stat $file)[2] & 07777, 0640, 'revoke leaves the file mode 0640');
+ok t_cmp((stat $file)[1] != $inode ? 'renamed' : 'same inode', 'renamed',
+         'revoke puts a new file in place (a rename)');
 my $after = slurp($file);
 ok t_cmp($after, qr/^\Q$id\E:[0-9a-f]{64}:alice:-:\d+:\d+:$/m,
          'the record holds the time of the revocation');
