@@ -333,8 +333,10 @@ for my $alg (qw(SHA-256 MD5)) {
     $v = digest_auth(challenge => $c, user => 'alice', password => 'wonderland',
                      uri => '/digest-int/cgi/digest-body.cgi', method => 'POST',
                      qop => 'auth-int', body => $big, nc => 4);
+    $mark = log_mark();
     is POST('/digest-int/cgi/digest-body.cgi', Authorization => $v,
             content => $big)->code, 413, 'auth-int with a body over 64 KiB: 413';
+    is_deeply [denials($mark)], ['malformed'], '... malformed';
     $v = digest_auth(challenge => $c, user => 'alice', password => 'wonderland',
                      uri => '/digest-int/cgi/digest-body.cgi', qop => 'auth-int',
                      nc => 5);
