@@ -68,7 +68,8 @@ const char *ag_store_spec_parse(const char *spec, ag_store_spec *out,
 /* --- the table ------------------------------------------------------------ */
 
 #define TABLE_MAGIC 0x41475354u     /* "AGST" */
-#define TABLE_VERSION 2u      /* 2: 40-byte record data (256-count windows) */
+#define TABLE_VERSION 3u      /* 2: 40-byte record data (256-count windows);
+                                 3: the eviction report's state */
 #define NIL 0u                      /* slot numbers start at 1 */
 
 typedef struct {
@@ -91,6 +92,8 @@ struct ag_store_table {
     volatile apr_uint32_t errors;
     apr_uint32_t pad;
     apr_uint64_t evictions, expired;
+    apr_uint64_t evictions_reported;    /* evictions at the last report */
+    apr_time_t reported_at;             /* its time, 0 before the first */
     apr_time_t horizon[AG_STORE_KIND__COUNT];
 };
 
@@ -340,6 +343,19 @@ void ag_store_table_stats(const ag_store_table *t, ag_store_stats *out)
 void ag_store_table_count_error(ag_store_table *t)
 {
     apr_atomic_inc32(&t->errors);
+}
+
+apr_uint64_t ag_store_table_evictions_to_report(ag_store_table *t,
+                                               apr_time_t now,
+                                               apr_interval_time_t every)
+{
+    apr_uint64_t n = t->evictions - t->evictions_reported;
+
+    if (n == 0 || (t->reported_at != 0 && now - t->reported_at < every))
+        return 0;
+    t->evictions_reported = t->evictions;
+    t->reported_at = now;
+    return n;
 }
 
 /* --- the in-memory store --------------------------------------------------- */

@@ -117,6 +117,14 @@ void ag_store_table_stats(const ag_store_table *t, ag_store_stats *out);
 /* Counts a failed update (under no lock: it is atomic). */
 void ag_store_table_count_error(ag_store_table *t);
 
+/* For a warning that the table is too small, at most once every EVERY
+ * whichever process sees it: the evictions since the last time this
+ * returned non-zero, when there are some and EVERY has passed since then
+ * (or it never returned non-zero); else 0.  The caller holds the lock. */
+apr_uint64_t ag_store_table_evictions_to_report(ag_store_table *t,
+                                               apr_time_t now,
+                                               apr_interval_time_t every);
+
 /* --- the in-memory store --------------------------------------------------- */
 
 /* A store of SIZE bytes in P's memory, locked for threads: shared by the

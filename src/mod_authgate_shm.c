@@ -108,11 +108,28 @@ const char *authgate_set_nonce_secret(cmd_parms *cmd, void *dconf,
 
 /* --- the store ------------------------------------------------------------ */
 
+/* A full table is said at most this often, by whichever process sees it. */
+#define EVICTION_REPORT_EVERY apr_time_from_sec(60)
+
+static void report_evictions(server_rec *s, apr_uint64_t n,
+                             const ag_store_stats *st)
+{
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                 "AG00419: the state store is full (%" APR_UINT64_T_FMT
+                 " records): dropped to make room, %" APR_UINT64_T_FMT
+                 " since the last such warning, %" APR_UINT64_T_FMT " in "
+                 "all; a Digest client whose nonce was dropped gets "
+                 "stale=true once (a larger AuthGateStateStore shm:SIZE "
+                 "keeps more)", st->capacity, n, st->evictions);
+}
+
 static apr_status_t shm_update(ag_store *st, ag_store_kind kind,
                                const unsigned char *key, apr_time_t now,
                                ag_store_update_fn fn, void *baton)
 {
     apr_status_t rv = apr_global_mutex_lock(state_mutex);
+    ag_store_stats stats;
+    apr_uint64_t dropped;
 
     if (rv != APR_SUCCESS) {
         /* the caller logs it and fails closed */
@@ -120,7 +137,13 @@ static apr_status_t shm_update(ag_store *st, ag_store_kind kind,
         return rv;
     }
     rv = ag_store_table_update(state_table, kind, key, now, fn, baton);
+    dropped = ag_store_table_evictions_to_report(state_table, now,
+                                                 EVICTION_REPORT_EVERY);
+    if (dropped > 0)
+        ag_store_table_stats(state_table, &stats);
     apr_global_mutex_unlock(state_mutex);
+    if (dropped > 0)
+        report_evictions(st->ctx, dropped, &stats);
     return rv;
 }
 
@@ -263,7 +286,7 @@ int authgate_state_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     shm_store.name = "shm";
     shm_store.update = shm_update;
     shm_store.stats = shm_stats;
-    shm_store.ctx = NULL;
+    shm_store.ctx = s;          /* the server its warnings go to */
     store_usable = 1;
     return OK;
 }

@@ -139,6 +139,10 @@ is_deeply [ $small->log($mark) =~ /AG00001: denied reason=(\w+)/g ],
     ['digest_stale'], '... logged as digest_stale';
 is get($small, sha256($res), nc => 1)->code, 200,
     'the client carries on with the fresh nonce of that 401';
+my @full = $small->log =~ /(AG00419: .*)/g;
+is scalar @full, 1, 'the operator is warned once that the store is full';
+like $full[0] // '', qr/AG00419: the state store is full \($capacity records\): dropped to make room, 1 since the last such warning, 1 in all; .*AuthGateStateStore shm:SIZE/,
+    '... at the first eviction, with its size and counts';
 
 my $d1 = challenge($default);
 is get($default, $d1, nc => 1)->code, 200, 'default size: nonce N1 used';
@@ -146,6 +150,7 @@ is use_fresh($default, $capacity), $capacity,
     "... then the same $capacity other nonces";
 is get($default, $d1, nc => 2)->code, 200,
     'N1 with its next count: still let in (nothing evicted)';
+unlike $default->log, qr/AG00419/, '... and no warning of a full store';
 
 # --- servers sharing a secret -------------------------------------------
 

@@ -167,6 +167,34 @@ static void test_table(void)
     ok(st.errors == 1, "errors are counted");
 }
 
+/* The warning of a full table: evictions reported once per interval,
+ * each counted in one report. */
+static void test_eviction_report(void)
+{
+    apr_size_t size = 64 * 1024, cap = ag_store_table_capacity(size);
+    void *mem = apr_pcalloc(tap_pool(), size);
+    ag_store_table *t = ag_store_table_init(mem, size, 100);
+    apr_time_t every = apr_time_from_sec(60), now = apr_time_from_sec(1000);
+    int i;
+
+    for (i = 0; i < (int)cap; i++)
+        run(t, AG_STORE_KIND_NONCE, i, AG_STORE_PUT, 1000 + i, now, i);
+    ok(ag_store_table_evictions_to_report(t, now, every) == 0,
+       "full without an eviction: nothing to report");
+    for (i = 0; i < 3; i++)
+        run(t, AG_STORE_KIND_NONCE, 100000 + i, AG_STORE_PUT, 5000, now, i);
+    ok(ag_store_table_evictions_to_report(t, now, every) == 3,
+       "three evictions: the first report says three");
+    run(t, AG_STORE_KIND_NONCE, 200000, AG_STORE_PUT, 5000, now, 0);
+    ok(ag_store_table_evictions_to_report(t, now + every - 1, every) == 0,
+       "another within the interval: not reported yet");
+    run(t, AG_STORE_KIND_NONCE, 200001, AG_STORE_PUT, 5000, now, 0);
+    ok(ag_store_table_evictions_to_report(t, now + every, every) == 2,
+       "after the interval: the two since the last report");
+    ok(ag_store_table_evictions_to_report(t, now + 3 * every, every) == 0,
+       "no eviction since: nothing, however long after");
+}
+
 static void test_memory_store(void)
 {
     ag_store *st = NULL;
@@ -196,6 +224,7 @@ int main(void)
 {
     test_spec();
     test_table();
+    test_eviction_report();
     test_memory_store();
     return tap_done();
 }
