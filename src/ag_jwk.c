@@ -425,7 +425,41 @@ apr_status_t ag_jwk_secret_spec(const char *spec, const unsigned char **secret,
     return APR_EINVAL;
 }
 
-static void bind_key(ag_jwk *key, const ag_jwk_binding *b)
+/* The value of WORD when it is NAME=VALUE (NAME of LEN bytes, in any
+ * case) and VALUE is not empty, else NULL. */
+static const char *option_value(const char *word, const char *name,
+                                apr_size_t len)
+{
+    if (strncasecmp(word, name, len) != 0 || word[len] != '=' ||
+        word[len + 1] == '\0')
+        return NULL;
+    return word + len + 1;
+}
+
+apr_status_t ag_jwk_binding_parse(const char *const *words, int n,
+                                  ag_jwk_binding **out, const char **err,
+                                  apr_pool_t *p)
+{
+    ag_jwk_binding *b = apr_pcalloc(p, sizeof(*b));
+    const char *v;
+    int i;
+
+    for (i = 0; i < n; i++) {
+        if ((v = option_value(words[i], "kid", 3)) != NULL)
+            b->kid = apr_pstrdup(p, v);
+        else if ((v = option_value(words[i], "issuer", 6)) != NULL)
+            b->issuer = apr_pstrdup(p, v);
+        else {
+            *err = apr_psprintf(p, "unknown option '%s' (kid=ID or "
+                                "issuer=ISS)", words[i]);
+            return APR_EINVAL;
+        }
+    }
+    *out = b;
+    return APR_SUCCESS;
+}
+
+void ag_jwk_bind(ag_jwk *key, const ag_jwk_binding *b)
 {
     if (b == NULL)
         return;
@@ -450,7 +484,7 @@ apr_status_t ag_secretfile_parse(const char *data, apr_size_t len,
     if (ag_jwk_from_secret((const unsigned char *)data, len, &key, err, p)
         != APR_SUCCESS)
         return APR_EINVAL;
-    bind_key(key, binding);
+    ag_jwk_bind(key, binding);
     ag_keyset_add(ks, key);
     *out = ks;
     return APR_SUCCESS;
@@ -487,7 +521,7 @@ apr_status_t ag_keyfile_parse(const char *data, apr_size_t len,
     }
     if (ag_jwk_parse_pem(data, len, &key, err, p) != APR_SUCCESS)
         return APR_EINVAL;
-    bind_key(key, b);
+    ag_jwk_bind(key, b);
     ag_keyset_add(ks, key);
     *out = ks;
     return APR_SUCCESS;

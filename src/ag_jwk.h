@@ -103,6 +103,18 @@ typedef struct {
     const char *issuer;
 } ag_jwk_binding;
 
+/* The words that follow a key's file or secret (AuthGateJWTKeyFile,
+ * AuthGateJWTSecret, the tool's --key-option), N of them, as a binding:
+ * kid=ID and issuer=ISS, the name in any case, the value not empty (a
+ * word given twice: the last one counts).  *ERR names a word that is
+ * neither. */
+apr_status_t ag_jwk_binding_parse(const char *const *words, int n,
+                                  ag_jwk_binding **out, const char **err,
+                                  apr_pool_t *p);
+
+/* KEY takes B's kid and issuer where B sets them (B may be NULL). */
+void ag_jwk_bind(ag_jwk *key, const ag_jwk_binding *b);
+
 /* The keys of one source (a key file, a secret), indexed by kid. */
 typedef struct ag_keyset ag_keyset;
 

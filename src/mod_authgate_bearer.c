@@ -131,20 +131,11 @@ authgate_bearer_conf *authgate_bearer_merge(apr_pool_t *p,
 static const char *parse_binding(cmd_parms *cmd, int argc,
                                  char *const argv[], ag_jwk_binding **out)
 {
-    ag_jwk_binding *b = apr_pcalloc(cmd->pool, sizeof(*b));
-    int i;
+    const char *err;
 
-    for (i = 1; i < argc; i++) {
-        if (strncasecmp(argv[i], "kid=", 4) == 0 && argv[i][4] != '\0')
-            b->kid = apr_pstrdup(cmd->pool, argv[i] + 4);
-        else if (strncasecmp(argv[i], "issuer=", 7) == 0 &&
-                 argv[i][7] != '\0')
-            b->issuer = apr_pstrdup(cmd->pool, argv[i] + 7);
-        else
-            return apr_psprintf(cmd->pool, "%s: unknown option '%s' (kid=ID "
-                                "or issuer=ISS)", cmd->cmd->name, argv[i]);
-    }
-    *out = b;
+    if (ag_jwk_binding_parse((const char *const *)argv + 1, argc - 1, out,
+                             &err, cmd->pool) != APR_SUCCESS)
+        return apr_psprintf(cmd->pool, "%s: %s", cmd->cmd->name, err);
     return NULL;
 }
 
@@ -227,8 +218,7 @@ const char *authgate_set_jwt_secret(cmd_parms *cmd, void *dconf, int argc,
     if (ag_jwk_from_secret(secret, len, &key, &err, cmd->pool) !=
         APR_SUCCESS)
         return apr_psprintf(cmd->pool, "AuthGateJWTSecret: %s", err);
-    key->kid = b->kid;
-    key->issuer = b->issuer;
+    ag_jwk_bind(key, b);
     ks = ag_keyset_make(cmd->pool);
     ag_keyset_add(ks, key);
     if (bc->keys == NULL)

@@ -287,6 +287,45 @@ static void test_keyfile(apr_pool_t *p)
        "a file that is neither is refused");
 }
 
+static void test_bindings(apr_pool_t *p)
+{
+    const char *both[] = {"kid=main", "ISSUER=https://a.test"};
+    const char *twice[] = {"kid=a", "Kid=b"};
+    const char *bad[][1] = {{"kid="}, {"issuer"}, {"kidx=a"},
+                            {"colour=blue"}, {""}};
+    const char *err = NULL;
+    ag_jwk_binding *b;
+    ag_jwk key;
+    unsigned i;
+
+    ok(ag_jwk_binding_parse(NULL, 0, &b, &err, p) == APR_SUCCESS &&
+           b->kid == NULL && b->issuer == NULL,
+       "no words: a key bound to nothing");
+    ok(ag_jwk_binding_parse(both, 2, &b, &err, p) == APR_SUCCESS,
+       "kid= and issuer=, the name in any case");
+    is_str(b->kid, "main", "kid= names the key");
+    is_str(b->issuer, "https://a.test", "issuer= binds it");
+    ok(ag_jwk_binding_parse(twice, 2, &b, &err, p) == APR_SUCCESS &&
+           strcmp(b->kid, "b") == 0, "a word given twice: the last counts");
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        err = NULL;
+        ok(ag_jwk_binding_parse(bad[i], 1, &b, &err, p) != APR_SUCCESS &&
+               err != NULL && strstr(err, "unknown option") != NULL,
+           "'%s' is refused", bad[i][0]);
+    }
+    is_str(err, "unknown option '' (kid=ID or issuer=ISS)",
+           "the error names the word and what is accepted");
+
+    memset(&key, 0, sizeof(key));
+    key.kid = "own";
+    ag_jwk_bind(&key, NULL);
+    is_str(key.kid, "own", "no binding leaves the key as it is");
+    ag_jwk_binding_parse(both + 1, 1, &b, &err, p);
+    ag_jwk_bind(&key, b);
+    ok(strcmp(key.kid, "own") == 0 && strcmp(key.issuer, "https://a.test")
+           == 0, "issuer= alone keeps the key's own kid");
+}
+
 int main(void)
 {
     apr_pool_t *p = tap_pool();
@@ -296,5 +335,6 @@ int main(void)
     test_secrets(p);
     test_keyfile(p);
     test_serials(p);
+    test_bindings(p);
     return tap_done();
 }
