@@ -651,6 +651,15 @@ ag_reason ag_jwt_verify(const char *token, apr_size_t len,
     return AG_OK;
 }
 
+ag_reason ag_jwt_check_revoked(const ag_revocation *rev, const char *jti,
+                               const char **detail)
+{
+    if (!ag_revocation_has(rev, jti))
+        return AG_OK;
+    *detail = "token revoked";
+    return AG_R_REVOKED;
+}
+
 apr_status_t ag_jwt_payload(const char *token, apr_size_t len,
                             const char **json, apr_size_t *json_len,
                             apr_pool_t *p)

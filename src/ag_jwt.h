@@ -32,6 +32,7 @@
 
 #include "ag_jwk.h"
 #include "ag_reason.h"
+#include "ag_revocation.h"
 
 /* SPEC.md's defaults. */
 #define AG_JWT_DEFAULT_MAX_SIZE 8192
@@ -122,6 +123,12 @@ ag_reason ag_jwt_verify(const char *token, apr_size_t len,
                         const ag_jwt_policy *pol,
                         const ag_keyset *const *sets, int nsets,
                         apr_time_t now, ag_jwt_result *res, apr_pool_t *p);
+
+/* After a verification (or a verified-token cache hit): AG_R_REVOKED,
+ * and *DETAIL the words for error_description, when REV lists the
+ * token's JTI; AG_OK when it does not, or there is no JTI or no REV. */
+ag_reason ag_jwt_check_revoked(const ag_revocation *rev, const char *jti,
+                               const char **detail);
 
 /* The claims set of an already verified TOKEN (decoded, not checked). */
 apr_status_t ag_jwt_payload(const char *token, apr_size_t len,

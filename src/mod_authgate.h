@@ -253,6 +253,11 @@ void *authgate_reload_acquire(request_rec *r, struct ag_reloader *rl,
                               const char *directive);
 const char *authgate_set_revocation_file(cmd_parms *cmd, void *dconf,
                                          const char *path);
+/* The location's AuthGateRevocationFile as R sees it, or NULL when it
+ * has none. */
+struct ag_revocation;
+const struct ag_revocation *authgate_revocation(request_rec *r,
+                                                const authgate_dir_conf *conf);
 /* 1 when ID (a JWT jti or an API key id) is listed in the location's
  * AuthGateRevocationFile. */
 int authgate_revoked(request_rec *r, const authgate_dir_conf *conf,

@@ -831,9 +831,10 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
     apr_size_t len = strlen(token);
     unsigned char key[AG_TOKEN_CACHE_KEY_LEN];
     const ag_keyset **sets;
-    const char *jti = NULL;
+    const char *jti = NULL, *detail;
     ag_jwt_policy pol;
     ag_token_memo *memo;
+    ag_reason reason;
     int n = bc->keys->nelts, cached;
 
     fill_policy(bc, &pol);
@@ -851,11 +852,13 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
                           cached ? key : NULL, res, &jti))
             return;
     }
-    if (jti != NULL && authgate_revoked(r, conf, jti)) {
+    if (jti != NULL &&
+        (reason = ag_jwt_check_revoked(authgate_revocation(r, conf), jti,
+                                       &detail)) != AG_OK) {
         res->key_id = res->key_id ? ag_jwt_log_safe(res->key_id, r->pool)
                                   : NULL;
         res->user = ag_jwt_log_safe(res->user, r->pool);
-        invalid_token(r, res, AG_R_REVOKED, "token revoked");
+        invalid_token(r, res, reason, detail);
         return;
     }
     export_claims(r, bc, &res->claims);

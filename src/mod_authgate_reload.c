@@ -68,14 +68,19 @@ const char *authgate_set_revocation_file(cmd_parms *cmd, void *dconf,
                                  &conf->revocation);
 }
 
+const ag_revocation *authgate_revocation(request_rec *r,
+                                         const authgate_dir_conf *conf)
+{
+    if (conf->revocation == NULL)
+        return NULL;
+    return authgate_reload_acquire(r, conf->revocation,
+                                   "AuthGateRevocationFile");
+}
+
 int authgate_revoked(request_rec *r, const authgate_dir_conf *conf,
                      const char *id)
 {
-    const ag_revocation *rev;
-
-    if (conf->revocation == NULL || id == NULL)
+    if (id == NULL)
         return 0;
-    rev = authgate_reload_acquire(r, conf->revocation,
-                                  "AuthGateRevocationFile");
-    return ag_revocation_has(rev, id);
+    return ag_revocation_has(authgate_revocation(r, conf), id);
 }

@@ -593,6 +593,26 @@ static void test_steps(void)
        "parse: the size bound comes first");
 }
 
+static void test_revoked(void)
+{
+    const char *list = "# revoked\njti-1\n", *err = NULL;
+    const char *detail = NULL;
+    void *rev = NULL;
+
+    ok(ag_revocation_parse(list, strlen(list), NULL, &rev, &err, pool) ==
+           APR_SUCCESS, "a revocation list");
+    ok(ag_jwt_check_revoked(rev, "jti-1", &detail) == AG_R_REVOKED,
+       "a listed jti is revoked");
+    is_str(detail, "token revoked", "and says so");
+    detail = NULL;
+    ok(ag_jwt_check_revoked(rev, "jti-2", &detail) == AG_OK &&
+           detail == NULL, "another jti is not");
+    ok(ag_jwt_check_revoked(rev, NULL, &detail) == AG_OK,
+       "a token without a jti is not");
+    ok(ag_jwt_check_revoked(NULL, "jti-1", &detail) == AG_OK,
+       "nor is any without a list");
+}
+
 int main(void)
 {
     pool = tap_pool();
@@ -613,5 +633,6 @@ int main(void)
     test_scopes();
     test_payload();
     test_steps();
+    test_revoked();
     return tap_done();
 }
