@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use JSON::PP ();
 
-plan tests => 16;
+plan tests => 40;
 
 # (exit code, standard output) of ../authgate ARGS, with STDIN if given.
 sub run {
@@ -48,6 +48,77 @@ ok $rc == 0 && $out =~ /^ok user=alice alg=HS512$/ or print "# $out";
 ($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --leeway 0),
                   sign(key => 'keys/rsa.key', claims => claims(exp => time - 5)));
 ok $rc == 1 && $out =~ /^refused reason=token_expired/;
+
+# a token of issuer a, with a jti, an e-mail claim and two scope claims
+my $iss_a = sign(key => 'keys/issuer-a.key', alg => 'ES256', kid => 'ka',
+                 claims => claims(iss => 'https://a.test', jti => 'jti-fine',
+                                  email => 'alice@a.test',
+                                  scope => 'read', perms => 'orders:read orders:write'));
+
+# --scope-claim: AuthGateScopeClaim
+($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --scope-claim perms), $iss_a);
+ok $rc == 0 && $out =~ / scope=orders:read orders:write$/ or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --scope-claim roles), $iss_a);
+ok $rc == 0 && $out eq "ok user=alice alg=ES256 kid=ka\n" or print "# $out";
+
+# --key-option: the words after AuthGateJWTKeyFile's or AuthGateJWTSecret's
+# file, with the module's reasons
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --key-option kid=k9), $tok);
+ok $rc == 0 && $out =~ /^ok user=alice alg=RS256 kid=k9 / or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --key-option kid=k8), $tok);
+ok $rc == 1 && $out =~ /^refused reason=unknown_kid \(unknown key id\) kid=k9$/ or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --key-option kid=k8
+                            --key keys/rsa.pub --key-option kid=k9), $tok);
+ok $rc == 0 or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --key-option issuer=https://a.test), $iss_a);
+ok $rc == 0 or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --key-option ISSUER=https://b.test), $iss_a);
+ok $rc == 1 && $out =~ /^refused reason=wrong_issuer \(issuer not accepted\) kid=ka iss=https:\/\/a\.test$/
+    or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --key-option kid=ka
+                            --key-option issuer=https://b.test), $iss_a);
+ok $rc == 1 && $out =~ /^refused reason=wrong_issuer / or print "# $out";
+my $rsa1 = sign(key => 'keys/rsa.key', kid => 'rsa-1');
+($rc, $out) = run(undef, qw(jwt verify --key keys/pem.jwks), $rsa1);
+ok $rc == 0 or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/pem.jwks --key-option issuer=https://a.test), $rsa1);
+ok $rc == 1 && $out eq "refused reason=wrong_issuer (issuer not accepted) kid=rsa-1\n" or print "# $out";
+my $oct = 'base64:' . slurp('keys/oct.b64url');
+my $hs = sign(key => $oct, alg => 'HS256', kid => 's2');
+($rc, $out) = run(undef, qw(jwt verify --key), $oct, qw(--key-option kid=s2), $hs);
+ok $rc == 0 && $out eq "ok user=alice alg=HS256 kid=s2\n" or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key), $oct, qw(--key-option kid=s1), $hs);
+ok $rc == 1 && $out =~ /^refused reason=unknown_kid .* kid=s2$/ or print "# $out";
+$hs = sign(key => 'file:keys/hs.secret', alg => 'HS256', claims => claims(iss => 'https://b.test'));
+($rc, $out) = run(undef, qw(jwt verify --key file:keys/hs.secret --key-option issuer=https://a.test), $hs);
+ok $rc == 1 && $out =~ /^refused reason=wrong_issuer .* iss=https:\/\/b\.test$/ or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --key-option colour=blue), $tok);
+ok $rc == 2 && $out eq '';
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --key-option kid=), $tok);
+ok $rc == 2 && $out eq '';
+($rc, $out) = run(undef, qw(jwt verify --key-option kid=k9 --key keys/rsa.pub), $tok);
+ok $rc == 2 && $out eq '';
+($rc, $out) = run(undef, qw(jwt verify --key keys/keys.jwks --key-option kid=rsa-1), $tok);
+ok $rc == 2 && $out eq '';
+
+# --revocation: AuthGateRevocationFile's list (keys/revoked.txt lists
+# jti-revoked)
+my $revoked = sign(key => 'keys/rsa.key', kid => 'k9', claims => claims(jti => 'jti-revoked'));
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --revocation keys/revoked.txt), $revoked);
+ok $rc == 1 && $out eq "refused reason=revoked (token revoked) kid=k9\n" or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub), $revoked);
+ok $rc == 0 && $out =~ /^ok user=alice / or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --revocation keys/revoked.txt), $iss_a);
+ok $rc == 0 or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --revocation keys/revoked.txt), $tok);
+ok $rc == 0 or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/other.pub --revocation keys/revoked.txt), $revoked);
+ok $rc == 1 && $out =~ /^refused reason=bad_signature / or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --revocation keys/missing.txt), $revoked);
+ok $rc == 2 && $out eq '';
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --revocation keys/revoked.txt
+                            --revocation keys/revoked.txt), $revoked);
+ok $rc == 2 && $out eq '';
 
 # sign: one token a line of standard input
 ($rc, $out) = run(qq({"sub":"a","exp":4102444800}\n{"sub":"b","exp":4102444800}\n),

@@ -16,6 +16,7 @@
 #include "ag_jwk.h"
 #include "ag_jwt.h"
 #include "ag_jwt_sign.h"
+#include "ag_revocation.h"
 #include "authgate.h"
 
 /* Largest token or key read from a file. */
@@ -34,15 +35,19 @@ static const char sign_usage[] =
     "  typ are the signer's).\n";
 
 static const char verify_usage[] =
-    "usage: authgate jwt verify --key FILE [--key FILE...] [--alg ALG...]\n"
+    "usage: authgate jwt verify --key FILE [--key-option WORD...]\n"
+    "       [--key FILE [--key-option WORD...]...] [--alg ALG...]\n"
     "       [--iss ISS...] [--aud AUD...] [--leeway SECONDS]\n"
-    "       [--require CLAIM...] [--user-claim CLAIM] [--max-size BYTES]\n"
-    "       TOKEN\n"
+    "       [--require CLAIM...] [--user-claim CLAIM] [--scope-claim CLAIM]\n"
+    "       [--max-size BYTES] [--revocation FILE] TOKEN\n"
     "  checks TOKEN (or - for standard input) as the module would with\n"
     "  these directives and prints 'ok' and the identity, or 'refused' and\n"
     "  the reason code.  FILE is a PEM public key or JWKS file, or an HMAC\n"
-    "  secret as file:/path or base64:...  Exit 0 accepted, 1 refused,\n"
-    "  2 usage or input error.\n";
+    "  secret as file:/path or base64:...  Each --key-option WORD (kid=ID,\n"
+    "  issuer=ISS) binds the --key before it, as the words after the file\n"
+    "  of AuthGateJWTKeyFile and AuthGateJWTSecret do.  --revocation FILE is\n"
+    "  an AuthGateRevocationFile: a token whose jti it lists is refused.\n"
+    "  Exit 0 accepted, 1 refused, 2 usage or input error.\n";
 
 static const char jwks_usage[] =
     "usage: authgate jwks [--kid ID] PEMFILE [[--kid ID] PEMFILE...]\n"
@@ -209,6 +214,20 @@ static int jwt_sign(int argc, const char *const *argv, apr_pool_t *p)
 
 /* --- verify ------------------------------------------------------------- */
 
+/* A --key and the --key-option words given after it. */
+typedef struct {
+    const char *spec;
+    apr_array_header_t *words;      /* of const char *; NULL: none */
+} key_arg;
+
+/* What `jwt verify` was told. */
+typedef struct {
+    apr_array_header_t *keys;       /* of key_arg */
+    ag_jwt_policy pol;
+    const char *revocation;         /* --revocation FILE, or NULL */
+    const char *token;
+} verify_args;
+
 static apr_array_header_t *push(apr_array_header_t *list, const char *word,
                                 apr_pool_t *p)
 {
@@ -218,49 +237,103 @@ static apr_array_header_t *push(apr_array_header_t *list, const char *word,
     return list;
 }
 
-/* A --key: a secret spec, or a PEM or JWKS file. */
-static int load_keyset(const char *spec, const ag_keyset **out,
+static void print_warnings(const char *path, const ag_keyset *ks)
+{
+    const apr_array_header_t *w = ag_keyset_warnings(ks);
+    int i;
+
+    for (i = 0; i < w->nelts; i++)
+        fprintf(stderr, "authgate: %s: %s\n", path,
+                APR_ARRAY_IDX(w, i, const char *));
+}
+
+/* A base64: secret bound by B, as the only key of *OUT. */
+static int inline_secret(const unsigned char *secret, apr_size_t len,
+                         const ag_jwk_binding *b, const ag_keyset **out,
+                         apr_pool_t *p)
+{
+    ag_keyset *set = ag_keyset_make(p);
+    const char *err = NULL;
+    ag_jwk *key;
+
+    if (ag_jwk_from_secret(secret, len, &key, &err, p) != APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
+    ag_jwk_bind(key, b);
+    ag_keyset_add(set, key);
+    *out = set;
+    return AG_EXIT_OK;
+}
+
+/* A --key with its --key-option words: a secret spec, or a PEM or JWKS
+ * file, loaded as AuthGateJWTSecret and AuthGateJWTKeyFile load them.
+ * Errors never quote the spec, which may be a secret. */
+static int load_keyset(const key_arg *k, const ag_keyset **out,
                        apr_pool_t *p)
 {
-    const char *err = NULL, *data;
+    const char *err = NULL, *data, *spec = k->spec;
     const unsigned char *secret;
     apr_size_t len;
+    ag_jwk_binding *b;
     void *ks = NULL;
     ag_reload_parse_fn parse = ag_keyfile_parse;
 
+    if (ag_jwk_binding_parse(
+            k->words ? (const char *const *)k->words->elts : NULL,
+            k->words ? k->words->nelts : 0, &b, &err, p) != APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "--key-option: %s", err);
     if (strncmp(spec, "file:", 5) == 0 || strncmp(spec, "base64:", 7) == 0) {
         const char *path;
 
         if (ag_jwk_secret_spec(spec, &secret, &len, &path, &err, p) !=
             APR_SUCCESS)
             return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
-        if (path == NULL) {
-            ag_keyset *set = ag_keyset_make(p);
-            ag_jwk *key;
-
-            if (ag_jwk_from_secret(secret, len, &key, &err, p) !=
-                APR_SUCCESS)
-                return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
-            ag_keyset_add(set, key);
-            *out = set;
-            return AG_EXIT_OK;
-        }
+        if (path == NULL)
+            return inline_secret(secret, len, b, out, p);
         spec = path;
         parse = ag_secretfile_parse;
     }
     if (read_file(spec, &data, &len, p) != APR_SUCCESS)
         return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", spec);
-    if (parse(data, len, NULL, &ks, &err, p) != APR_SUCCESS)
+    if (parse(data, len, b, &ks, &err, p) != APR_SUCCESS)
         return ag_tool_fail(AG_EXIT_USAGE, "%s: %s", spec, err);
+    print_warnings(spec, ks);
     *out = ks;
-    {
-        const apr_array_header_t *w = ag_keyset_warnings(ks);
-        int i;
+    return AG_EXIT_OK;
+}
 
-        for (i = 0; i < w->nelts; i++)
-            fprintf(stderr, "authgate: %s: %s\n", spec,
-                    APR_ARRAY_IDX(w, i, const char *));
+/* The --key arguments as key sets, in order, into *SETS. */
+static int load_keysets(const apr_array_header_t *keys,
+                        apr_array_header_t **sets, apr_pool_t *p)
+{
+    int i, rc;
+
+    *sets = apr_array_make(p, keys->nelts, sizeof(const ag_keyset *));
+    for (i = 0; i < keys->nelts; i++) {
+        const ag_keyset *ks = NULL;
+
+        rc = load_keyset(&APR_ARRAY_IDX(keys, i, key_arg), &ks, p);
+        if (rc != AG_EXIT_OK)
+            return rc;
+        APR_ARRAY_PUSH(*sets, const ag_keyset *) = ks;
     }
+    return AG_EXIT_OK;
+}
+
+/* --revocation FILE, read and parsed as AuthGateRevocationFile is. */
+static int load_revocation(const char *path, const ag_revocation **out,
+                           apr_pool_t *p)
+{
+    const char *err = NULL;
+    apr_size_t len;
+    char *data;
+    void *rev = NULL;
+
+    if (ag_file_read(path, AG_REVOCATION_MAX_FILE, &data, &len, NULL, p) !=
+        APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", path);
+    if (ag_revocation_parse(data, len, NULL, &rev, &err, p) != APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "%s: %s", path, err);
+    *out = rev;
     return AG_EXIT_OK;
 }
 
@@ -276,87 +349,174 @@ static int number_arg(const char *arg, apr_int64_t max, apr_int64_t *out)
     return AG_EXIT_OK;
 }
 
-static int jwt_verify(int argc, const char *const *argv, apr_pool_t *p)
+static int alg_arg(const char *arg, ag_jwt_policy *pol, apr_pool_t *p)
 {
-    apr_array_header_t *sets = apr_array_make(p, 2, sizeof(ag_keyset *));
-    const char *token = NULL, *err = NULL;
-    ag_jwt_policy pol;
-    ag_jwt_result res;
+    char *words = apr_pstrdup(p, arg), *last, *w;
+    const char *err = NULL;
+
+    for (w = apr_strtok(words, " ,", &last); w;
+         w = apr_strtok(NULL, " ,", &last))
+        if (ag_jwt_algs_add(w, &pol->algs, &err, p) != APR_SUCCESS)
+            return ag_tool_fail(AG_EXIT_USAGE, "--alg: %s", err);
+    return AG_EXIT_OK;
+}
+
+/* --key FILE, or --key-option WORD for the --key before it. */
+static int key_option(const char *opt, const char *arg, verify_args *va,
+                      apr_pool_t *p)
+{
+    key_arg *k;
+
+    if (strcmp(opt, "--key") == 0) {
+        k = apr_array_push(va->keys);
+        k->spec = arg;
+        k->words = NULL;
+        return AG_EXIT_OK;
+    }
+    if (va->keys->nelts == 0)
+        return ag_tool_fail(AG_EXIT_USAGE, "--key-option binds the --key "
+                            "before it, and there is none");
+    k = &APR_ARRAY_IDX(va->keys, va->keys->nelts - 1, key_arg);
+    k->words = push(k->words, arg, p);
+    return AG_EXIT_OK;
+}
+
+/* One option OPT and its argument ARG: AG_EXIT_OK, AG_EXIT_USAGE, or -1
+ * when OPT is not an option of `jwt verify`. */
+static int verify_option(const char *opt, const char *arg, verify_args *va,
+                         apr_pool_t *p)
+{
+    ag_jwt_policy *pol = &va->pol;
     apr_int64_t n;
+    int rc;
+
+    if (strcmp(opt, "--key") == 0 || strcmp(opt, "--key-option") == 0)
+        return key_option(opt, arg, va, p);
+    if (strcmp(opt, "--alg") == 0)
+        return alg_arg(arg, pol, p);
+    if (strcmp(opt, "--iss") == 0)
+        pol->issuers = push((apr_array_header_t *)pol->issuers, arg, p);
+    else if (strcmp(opt, "--aud") == 0)
+        pol->audiences = push((apr_array_header_t *)pol->audiences, arg, p);
+    else if (strcmp(opt, "--require") == 0)
+        pol->required = push((apr_array_header_t *)pol->required, arg, p);
+    else if (strcmp(opt, "--user-claim") == 0)
+        pol->user_claim = arg;
+    else if (strcmp(opt, "--scope-claim") == 0)
+        pol->scope_claim = arg;
+    else if (strcmp(opt, "--revocation") == 0) {
+        /* a second file silently ignored would let its tokens pass */
+        if (va->revocation != NULL)
+            return ag_tool_fail(AG_EXIT_USAGE, "--revocation is given once");
+        va->revocation = arg;
+    }
+    else if (strcmp(opt, "--leeway") == 0) {
+        if ((rc = number_arg(arg, 86400, &n)) != AG_EXIT_OK)
+            return rc;
+        pol->leeway = n;
+    }
+    else if (strcmp(opt, "--max-size") == 0) {
+        if ((rc = number_arg(arg, INPUT_MAX, &n)) != AG_EXIT_OK)
+            return rc;
+        pol->max_size = (apr_size_t)n;
+    }
+    else
+        return -1;
+    return AG_EXIT_OK;
+}
+
+/* The command line of `jwt verify` into *VA: AG_EXIT_OK, AG_EXIT_USAGE
+ * (usage printed), or -1 when help was asked for (printed). */
+static int verify_parse(int argc, const char *const *argv, verify_args *va,
+                        apr_pool_t *p)
+{
     int i, rc;
 
-    ag_jwt_policy_init(&pol);
+    va->keys = apr_array_make(p, 2, sizeof(key_arg));
+    va->revocation = NULL;
+    va->token = NULL;
+    ag_jwt_policy_init(&va->pol);
     for (i = 0; i < argc; i++) {
         const char *a = argv[i];
 
         if (ag_tool_is_help(a)) {
             fputs(verify_usage, stdout);
-            return AG_EXIT_OK;
+            return -1;
         }
-        if (i + 1 < argc && strcmp(a, "--key") == 0) {
-            const ag_keyset *ks = NULL;
-
-            rc = load_keyset(argv[++i], &ks, p);
-            if (rc != AG_EXIT_OK)
-                return rc;
-            APR_ARRAY_PUSH(sets, const ag_keyset *) = ks;
-        }
-        else if (i + 1 < argc && strcmp(a, "--alg") == 0) {
-            char *words = apr_pstrdup(p, argv[++i]), *last, *w;
-
-            for (w = apr_strtok(words, " ,", &last); w;
-                 w = apr_strtok(NULL, " ,", &last))
-                if (ag_jwt_algs_add(w, &pol.algs, &err, p) != APR_SUCCESS)
-                    return ag_tool_fail(AG_EXIT_USAGE, "--alg: %s", err);
-        }
-        else if (i + 1 < argc && strcmp(a, "--iss") == 0)
-            pol.issuers = push((apr_array_header_t *)pol.issuers, argv[++i],
-                               p);
-        else if (i + 1 < argc && strcmp(a, "--aud") == 0)
-            pol.audiences = push((apr_array_header_t *)pol.audiences,
-                                 argv[++i], p);
-        else if (i + 1 < argc && strcmp(a, "--require") == 0)
-            pol.required = push((apr_array_header_t *)pol.required,
-                                argv[++i], p);
-        else if (i + 1 < argc && strcmp(a, "--user-claim") == 0)
-            pol.user_claim = argv[++i];
-        else if (i + 1 < argc && strcmp(a, "--leeway") == 0) {
-            if ((rc = number_arg(argv[++i], 86400, &n)) != AG_EXIT_OK)
-                return rc;
-            pol.leeway = n;
-        }
-        else if (i + 1 < argc && strcmp(a, "--max-size") == 0) {
-            if ((rc = number_arg(argv[++i], INPUT_MAX, &n)) != AG_EXIT_OK)
-                return rc;
-            pol.max_size = (apr_size_t)n;
-        }
-        else if (token == NULL && (a[0] != '-' || strcmp(a, "-") == 0))
-            token = a;
+        rc = i + 1 < argc && a[0] == '-' && a[1] == '-'
+                 ? verify_option(a, argv[i + 1], va, p) : -1;
+        if (rc == AG_EXIT_OK)
+            i++;
+        else if (rc != -1)
+            return rc;
+        else if (va->token == NULL && (a[0] != '-' || strcmp(a, "-") == 0))
+            va->token = a;
         else
             break;
     }
-    if (i < argc || sets->nelts == 0 || token == NULL) {
+    if (i < argc || va->keys->nelts == 0 || va->token == NULL) {
         fputs(verify_usage, stderr);
         return AG_EXIT_USAGE;
     }
-    token = arg_or_stdin(token, p);
+    return AG_EXIT_OK;
+}
+
+static void print_result(const ag_jwt_result *res, apr_pool_t *p)
+{
+    if (res->reason != AG_OK) {
+        printf("refused reason=%s (%s)%s%s%s%s\n",
+               ag_reason_name(res->reason), res->detail ? res->detail : "",
+               res->log_kid ? " kid=" : "", res->log_kid ? res->log_kid : "",
+               res->log_iss ? " iss=" : "", res->log_iss ? res->log_iss : "");
+        return;
+    }
+    printf("ok user=%s alg=%s%s%s%s%s\n", ag_jwt_log_safe(res->user, p),
+           ag_jwt_alg_name(res->alg), res->kid ? " kid=" : "",
+           res->kid ? ag_jwt_log_safe(res->kid, p) : "",
+           res->scope ? " scope=" : "",
+           res->scope ? ag_jwt_description(res->scope, p) : "");
+}
+
+/* The module's checks: ag_jwt_verify, then, for a token it accepts, the
+ * revocation list. */
+static void verify(const char *token, const verify_args *va,
+                   const apr_array_header_t *sets, const ag_revocation *rev,
+                   ag_jwt_result *res, apr_pool_t *p)
+{
+    const char *detail;
+
+    if (ag_jwt_verify(token, strlen(token), &va->pol,
+                      (const ag_keyset *const *)sets->elts, sets->nelts,
+                      apr_time_now(), res, p) != AG_OK)
+        return;
+    res->reason = ag_jwt_check_revoked(rev, res->jti, &detail);
+    if (res->reason != AG_OK)
+        res->detail = detail;
+}
+
+static int jwt_verify(int argc, const char *const *argv, apr_pool_t *p)
+{
+    apr_array_header_t *sets;
+    const ag_revocation *rev = NULL;
+    const char *token;
+    verify_args va;
+    ag_jwt_result res;
+    int rc;
+
+    rc = verify_parse(argc, argv, &va, p);
+    if (rc != AG_EXIT_OK)
+        return rc < 0 ? AG_EXIT_OK : rc;
+    if ((rc = load_keysets(va.keys, &sets, p)) != AG_EXIT_OK)
+        return rc;
+    if (va.revocation != NULL &&
+        (rc = load_revocation(va.revocation, &rev, p)) != AG_EXIT_OK)
+        return rc;
+    token = arg_or_stdin(va.token, p);
     if (token == NULL)
         return ag_tool_fail(AG_EXIT_USAGE, "cannot read standard input");
-    if (ag_jwt_verify(token, strlen(token), &pol,
-                      (const ag_keyset *const *)sets->elts, sets->nelts,
-                      apr_time_now(), &res, p) != AG_OK) {
-        printf("refused reason=%s (%s)%s%s%s%s\n", ag_reason_name(res.reason),
-               res.detail ? res.detail : "", res.log_kid ? " kid=" : "",
-               res.log_kid ? res.log_kid : "", res.log_iss ? " iss=" : "",
-               res.log_iss ? res.log_iss : "");
-        return AG_EXIT_REFUSED;
-    }
-    printf("ok user=%s alg=%s%s%s%s%s\n", ag_jwt_log_safe(res.user, p),
-           ag_jwt_alg_name(res.alg), res.kid ? " kid=" : "",
-           res.kid ? ag_jwt_log_safe(res.kid, p) : "",
-           res.scope ? " scope=" : "",
-           res.scope ? ag_jwt_description(res.scope, p) : "");
-    return AG_EXIT_OK;
+    verify(token, &va, sets, rev, &res, p);
+    print_result(&res, p);
+    return res.reason == AG_OK ? AG_EXIT_OK : AG_EXIT_REFUSED;
 }
 
 int ag_tool_jwt(int argc, const char *const *argv, apr_pool_t *p)
