@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use JSON::PP ();
 
-plan tests => 40;
+plan tests => 53;
 
 # (exit code, standard output) of ../authgate ARGS, with STDIN if given.
 sub run {
@@ -49,13 +49,30 @@ ok $rc == 0 && $out =~ /^ok user=alice alg=HS512$/ or print "# $out";
                   sign(key => 'keys/rsa.key', claims => claims(exp => time - 5)));
 ok $rc == 1 && $out =~ /^refused reason=token_expired/;
 
-# a token of issuer a, with a jti, an e-mail claim and two scope claims
+# the policy options no other case runs
 my $iss_a = sign(key => 'keys/issuer-a.key', alg => 'ES256', kid => 'ka',
                  claims => claims(iss => 'https://a.test', jti => 'jti-fine',
                                   email => 'alice@a.test',
                                   scope => 'read', perms => 'orders:read orders:write'));
-
-# --scope-claim: AuthGateScopeClaim
+($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --iss https://a.test), $iss_a);
+ok $rc == 0 && $out eq "ok user=alice alg=ES256 kid=ka scope=read\n" or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --iss https://b.test), $iss_a);
+ok $rc == 1 && $out =~ /^refused reason=wrong_issuer \(issuer not accepted\) kid=ka iss=https:\/\/a\.test$/
+    or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --iss https://a.test), $tok);
+ok $rc == 1 && $out =~ /^refused reason=missing_claim \(missing claim: iss\)/ or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --require jti), $tok);
+ok $rc == 1 && $out =~ /^refused reason=missing_claim \(missing claim: jti\)/ or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --require jti --require email), $iss_a);
+ok $rc == 0 or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --user-claim email), $iss_a);
+ok $rc == 0 && $out =~ /^ok user=alice\@a\.test alg=ES256 / or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --user-claim email), $tok);
+ok $rc == 1 && $out =~ /^refused reason=missing_claim \(missing claim: email\)/ or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --max-size), length($tok), $tok);
+ok $rc == 0 or print "# $out";
+($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --max-size), length($tok) - 1, $tok);
+ok $rc == 1 && $out =~ /^refused reason=malformed \(token too large\)/ or print "# $out";
 ($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --scope-claim perms), $iss_a);
 ok $rc == 0 && $out =~ / scope=orders:read orders:write$/ or print "# $out";
 ($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --scope-claim roles), $iss_a);
@@ -146,3 +163,14 @@ ok $rc == 0 && @{$jwks->{keys} || []} == 2 && $jwks->{keys}[0]{kid} eq 'r'
     && length($jwks->{keys}[1]{kid}) == 43;
 ($rc) = run(undef, qw(jwks keys/revoked.txt));
 ok $rc == 2;
+($rc, $out) = run(undef, qw(jwks));
+ok $rc == 2 && $out eq '';
+
+# --help: the usage on standard output, exit 0
+($rc, $out) = run(undef, qw(jwt sign --help));
+ok $rc == 0 && $out =~ /^usage: authgate jwt sign --key FILE --alg ALG /;
+($rc, $out) = run(undef, qw(jwt verify --help));
+ok $rc == 0 && $out =~ /^usage: authgate jwt verify --key FILE \[--key-option WORD\.\.\.\]/
+    && $out =~ /--scope-claim CLAIM/ && $out =~ /--revocation FILE/;
+($rc, $out) = run(undef, qw(jwks --help));
+ok $rc == 0 && $out =~ /^usage: authgate jwks /;
