@@ -30,6 +30,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "ag_header.h"
 #include "ag_jwk.h"
 #include "ag_reason.h"
 #include "ag_revocation.h"
@@ -37,6 +38,12 @@
 /* SPEC.md's defaults. */
 #define AG_JWT_DEFAULT_MAX_SIZE 8192
 #define AG_JWT_DEFAULT_LEEWAY 60
+/* The bounds of AuthGateJWTLeeway and AuthGateJWTMaxSize (and of the
+ * tool's --leeway and --max-size): a token longer than a header can be is
+ * malformed before its size is looked at. */
+#define AG_JWT_MAX_LEEWAY 86400
+#define AG_JWT_MIN_MAX_SIZE 16
+#define AG_JWT_MAX_MAX_SIZE AG_HEADER_MAX_LEN
 /* Keys tried for one token, at most: a JWKS of many keys without kids
  * must not make each token cost many verifications. */
 #define AG_JWT_MAX_TRIES 32

@@ -30,7 +30,6 @@
 /* Largest secret file read. */
 #define SECRET_FILE_MAX 4096
 /* Bounds of AuthGateJWTLeeway (seconds). */
-#define MAX_LEEWAY 86400
 
 /* A source of keys: a file re-read when it changes, or a fixed set. */
 typedef struct {
@@ -298,15 +297,14 @@ static const char *parse_number(cmd_parms *cmd, const char *arg,
 const char *authgate_set_jwt_leeway(cmd_parms *cmd, void *dconf,
                                     const char *arg)
 {
-    return parse_number(cmd, arg, 0, MAX_LEEWAY,
+    return parse_number(cmd, arg, 0, AG_JWT_MAX_LEEWAY,
                         &bearer_of(cmd, dconf)->leeway);
 }
 
 const char *authgate_set_jwt_max_size(cmd_parms *cmd, void *dconf,
                                       const char *arg)
 {
-    /* a longer Authorization header is malformed before it gets here */
-    return parse_number(cmd, arg, 16, AG_HEADER_MAX_LEN,
+    return parse_number(cmd, arg, AG_JWT_MIN_MAX_SIZE, AG_JWT_MAX_MAX_SIZE,
                         &bearer_of(cmd, dconf)->max_size);
 }
 
@@ -372,7 +370,7 @@ const char *authgate_set_token_cache(cmd_parms *cmd, void *dconf, int argc,
     err = parse_number(cmd, argv[0], 1, CACHE_MAX_ENTRIES,
                        &cache_conf.entries);
     if (err == NULL && argc == 2)
-        err = parse_number(cmd, argv[1], 1, MAX_LEEWAY, &cache_conf.seconds);
+        err = parse_number(cmd, argv[1], 1, AG_JWT_MAX_LEEWAY, &cache_conf.seconds);
     return err;
 }
 

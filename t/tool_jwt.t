@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use JSON::PP ();
 
-plan tests => 53;
+plan tests => 56;
 
 # (exit code, standard output) of ../authgate ARGS, with STDIN if given.
 sub run {
@@ -73,6 +73,11 @@ ok $rc == 1 && $out =~ /^refused reason=missing_claim \(missing claim: email\)/ 
 ok $rc == 0 or print "# $out";
 ($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --max-size), length($tok) - 1, $tok);
 ok $rc == 1 && $out =~ /^refused reason=malformed \(token too large\)/ or print "# $out";
+# the bounds of AuthGateJWTMaxSize and AuthGateJWTLeeway
+for my $bad ([qw(--max-size 15)], [qw(--max-size 16385)], [qw(--leeway 86401)]) {
+    ($rc) = run(undef, qw(jwt verify --key keys/rsa.pub), @$bad, $tok);
+    ok $rc == 2 or print "# @$bad: $rc\n";
+}
 ($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --scope-claim perms), $iss_a);
 ok $rc == 0 && $out =~ / scope=orders:read orders:write$/ or print "# $out";
 ($rc, $out) = run(undef, qw(jwt verify --key keys/issuer-a.pub --scope-claim roles), $iss_a);

@@ -337,14 +337,17 @@ static int load_revocation(const char *path, const ag_revocation **out,
     return AG_EXIT_OK;
 }
 
-static int number_arg(const char *arg, apr_int64_t max, apr_int64_t *out)
+/* A whole number in [LO, HI], the bounds of the matching directive. */
+static int number_arg(const char *arg, apr_int64_t lo, apr_int64_t hi,
+                      apr_int64_t *out)
 {
     char *end;
     apr_int64_t v = apr_strtoi64(arg, &end, 10);
 
-    if (end == arg || *end != '\0' || v < 0 || v > max)
-        return ag_tool_fail(AG_EXIT_USAGE, "'%s' is not a number from 0 "
-                            "to %" APR_INT64_T_FMT, arg, max);
+    if (end == arg || *end != '\0' || v < lo || v > hi)
+        return ag_tool_fail(AG_EXIT_USAGE, "'%s' is not a number from %"
+                            APR_INT64_T_FMT " to %" APR_INT64_T_FMT, arg,
+                            lo, hi);
     *out = v;
     return AG_EXIT_OK;
 }
@@ -411,12 +414,12 @@ static int verify_option(const char *opt, const char *arg, verify_args *va,
         va->revocation = arg;
     }
     else if (strcmp(opt, "--leeway") == 0) {
-        if ((rc = number_arg(arg, 86400, &n)) != AG_EXIT_OK)
+        if ((rc = number_arg(arg, 0, AG_JWT_MAX_LEEWAY, &n)) != AG_EXIT_OK)
             return rc;
         pol->leeway = n;
     }
     else if (strcmp(opt, "--max-size") == 0) {
-        if ((rc = number_arg(arg, INPUT_MAX, &n)) != AG_EXIT_OK)
+        if ((rc = number_arg(arg, AG_JWT_MIN_MAX_SIZE, AG_JWT_MAX_MAX_SIZE, &n)) != AG_EXIT_OK)
             return rc;
         pol->max_size = (apr_size_t)n;
     }
