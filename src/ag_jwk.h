@@ -78,6 +78,8 @@ typedef enum {
 #define AG_JWK_MIN_SECRET 32
 /* Largest key file read (a JWKS of a few hundred keys). */
 #define AG_JWK_MAX_FILE (1024 * 1024)
+/* Largest HMAC secret file read (AuthGateJWTSecret file:...). */
+#define AG_JWK_MAX_SECRET_FILE 4096
 /* Most keys in one JWKS. */
 #define AG_JWKS_MAX_KEYS 1000
 /* Least RSA modulus (RFC 7518 §3.3). */

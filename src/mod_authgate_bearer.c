@@ -28,7 +28,6 @@
 
 #define QUERY_PARAM "access_token"
 /* Largest secret file read. */
-#define SECRET_FILE_MAX 4096
 /* Bounds of AuthGateJWTLeeway (seconds). */
 
 /* A source of keys: a file re-read when it changes, or a fixed set. */
@@ -212,7 +211,7 @@ const char *authgate_set_jwt_secret(cmd_parms *cmd, void *dconf, int argc,
         != APR_SUCCESS)
         return apr_psprintf(cmd->pool, "AuthGateJWTSecret: %s", err);
     if (path != NULL)
-        return add_file_source(cmd, bc, path, SECRET_FILE_MAX,
+        return add_file_source(cmd, bc, path, AG_JWK_MAX_SECRET_FILE,
                                ag_secretfile_parse, b);
     if (ag_jwk_from_secret(secret, len, &key, &err, cmd->pool) !=
         APR_SUCCESS)

@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use JSON::PP ();
 
-plan tests => 56;
+plan tests => 57;
 
 # (exit code, standard output) of ../authgate ARGS, with STDIN if given.
 sub run {
@@ -73,6 +73,12 @@ ok $rc == 1 && $out =~ /^refused reason=missing_claim \(missing claim: email\)/ 
 ok $rc == 0 or print "# $out";
 ($rc, $out) = run(undef, qw(jwt verify --key keys/rsa.pub --max-size), length($tok) - 1, $tok);
 ok $rc == 1 && $out =~ /^refused reason=malformed \(token too large\)/ or print "# $out";
+# a secret file longer than AuthGateJWTSecret reads (4096 bytes)
+my $long = File::Temp->new;
+print $long 'k' x 4097;
+close $long;
+($rc) = run(undef, qw(jwt verify --key), "file:$long", $tok);
+ok $rc == 2 or print "# a secret file of 4097 bytes: $rc\n";
 # the bounds of AuthGateJWTMaxSize and AuthGateJWTLeeway
 for my $bad ([qw(--max-size 15)], [qw(--max-size 16385)], [qw(--leeway 86401)]) {
     ($rc) = run(undef, qw(jwt verify --key keys/rsa.pub), @$bad, $tok);

@@ -270,9 +270,10 @@ static int inline_secret(const unsigned char *secret, apr_size_t len,
 static int load_keyset(const key_arg *k, const ag_keyset **out,
                        apr_pool_t *p)
 {
-    const char *err = NULL, *data, *spec = k->spec;
+    const char *err = NULL, *spec = k->spec;
     const unsigned char *secret;
     apr_size_t len;
+    char *data;
     ag_jwk_binding *b;
     void *ks = NULL;
     ag_reload_parse_fn parse = ag_keyfile_parse;
@@ -292,7 +293,10 @@ static int load_keyset(const key_arg *k, const ag_keyset **out,
         spec = path;
         parse = ag_secretfile_parse;
     }
-    if (read_file(spec, &data, &len, p) != APR_SUCCESS)
+    /* the module's limits: AuthGateJWTSecret's and AuthGateJWTKeyFile's */
+    if (ag_file_read(spec, parse == ag_secretfile_parse
+                               ? AG_JWK_MAX_SECRET_FILE : AG_JWK_MAX_FILE,
+                     &data, &len, NULL, p) != APR_SUCCESS)
         return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", spec);
     if (parse(data, len, b, &ks, &err, p) != APR_SUCCESS)
         return ag_tool_fail(AG_EXIT_USAGE, "%s: %s", spec, err);
