@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use JSON::PP ();
 
-plan tests => 57;
+plan tests => 67;
 
 # (exit code, standard output) of ../authgate ARGS, with STDIN if given.
 sub run {
@@ -185,3 +185,39 @@ ok $rc == 0 && $out =~ /^usage: authgate jwt verify --key FILE \[--key-option WO
     && $out =~ /--scope-claim CLAIM/ && $out =~ /--revocation FILE/;
 ($rc, $out) = run(undef, qw(jwks --help));
 ok $rc == 0 && $out =~ /^usage: authgate jwks /;
+
+# --- the tool and the module, on the same tokens -------------------------
+# For each location of t/conf/bearer.conf.in below, `jwt verify` with the
+# options that mirror its directives prints the reason the module logs
+# for the same token (or ok where the module lets it in).
+my @same = (
+    [ '/bearer/policy/', [qw(--key keys/rsa.pub --iss https://idp.test --aud api)],
+      [ claims(iss => 'https://idp.test', aud => 'api'),
+        claims(iss => 'https://idp.test', aud => 'api', exp => time - 3600),
+        claims(iss => 'https://idp.test', aud => 'other'),
+        claims(iss => 'https://other.test', aud => 'api'),
+        claims(aud => 'api') ], 'keys/rsa.key', 'RS256' ],
+    [ '/bearer/hs/', [qw(--key file:keys/hs.secret --revocation keys/revoked.txt)],
+      [ claims(jti => 'jti-revoked'), claims(jti => 'jti-fine'),
+        claims(nbf => time + 3600) ], 'file:keys/hs.secret', 'HS256' ],
+    [ '/bearer/issuers/', [qw(--key keys/issuer-a.pub --key-option issuer=https://a.test
+                            --key keys/issuer-b.pub --key-option issuer=https://b.test)],
+      [ claims(iss => 'https://a.test'), claims(iss => 'https://b.test') ],
+      'keys/issuer-a.key', 'ES256' ],
+);
+for my $loc (@same) {
+    my ($path, $opts, $all_claims, $key, $alg) = @$loc;
+    for my $c (@$all_claims) {
+        my $token = sign(key => $key, alg => $alg, claims => $c);
+        Apache::TestUtil::t_start_error_log_watch();
+        my $res = bearer_get($path, $token);
+        my ($logged) = map { /AG00001: denied reason=(\w+)/ ? $1 : () }
+                       Apache::TestUtil::t_finish_error_log_watch();
+        my $module = $res->code == 200 ? 'ok' : $logged // 'none';
+        my (undef, $said) = run(undef, qw(jwt verify), @$opts, $token);
+        my $tool = $said =~ /^ok / ? 'ok'
+                 : $said =~ /^refused reason=(\w+)/ ? $1 : 'none';
+        ok $tool eq $module
+            or print "# $path: the module: $module, the tool: $tool\n";
+    }
+}
