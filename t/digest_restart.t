@@ -17,18 +17,7 @@ use LWP::UserAgent;
 use DigestTest;
 use OwnServer;
 
-my $root = Apache::Test::vars('serverroot');
-my $server = OwnServer->new(body => <<"EOF");
-<Location "/">
-    AuthType AuthGate
-    AuthName "digest"
-    AuthGateSchemes Digest
-    AuthGateDigestProvider authgate
-    AuthGateUserFile "$root/conf/digest.users"
-    Require valid-user
-    AuthzSendForbiddenOnFailure On
-</Location>
-EOF
+my $server = OwnServer->new(body => gate_location());
 
 my $base = $server->url('/index.html');
 my $ua = LWP::UserAgent->new(keep_alive => 0, timeout => 10);

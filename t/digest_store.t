@@ -26,7 +26,6 @@ use LWP::UserAgent;
 use DigestTest;
 use OwnServer;
 
-my $root = Apache::Test::vars('serverroot');
 my $dir = tempdir(CLEANUP => 1);
 chmod 0755, $dir;
 
@@ -47,17 +46,7 @@ my $other = secret_file('nonce-2.key',
 
 sub server {
     my ($head) = @_;
-    return OwnServer->new(body => ($head // '') . <<"EOF");
-<Location "/">
-    AuthType AuthGate
-    AuthName "digest"
-    AuthGateSchemes Digest
-    AuthGateDigestProvider authgate
-    AuthGateUserFile "$root/conf/digest.users"
-    Require valid-user
-    AuthzSendForbiddenOnFailure On
-</Location>
-EOF
+    return OwnServer->new(body => ($head // '') . gate_location());
 }
 
 my %servers = (
@@ -114,6 +103,24 @@ sub use_fresh {
     return $granted;
 }
 
+# NONCE (a challenge of SERVER) that SERVER's table does not hold, with
+# its next count: 401 with stale=true on every challenge, the count
+# unknown, digest_stale logged, and the fresh nonce of that 401 let in.
+# WHY says why the table does not hold it.
+sub stale_then_fresh {
+    my ($server, $nonce, $why) = @_;
+    my $mark = $server->log_mark;
+    my $res = get($server, $nonce, nc => 2);
+    is $res->code, 401, "the nonce's next count: 401 ($why)";
+    ok stale($res, 1), '... and every Digest challenge says stale=true';
+    like $server->log($mark), qr/AG00414: nonce-count 00000002: unknown/,
+        '... the count is unknown to the table';
+    is_deeply [ $server->log($mark) =~ /AG00001: denied reason=(\w+)/g ],
+        ['digest_stale'], '... logged as digest_stale';
+    is get($server, sha256($res), nc => 1)->code, 200,
+        '... and the client carries on with the fresh nonce of that 401';
+}
+
 # --- eviction -----------------------------------------------------------
 
 my ($capacity) = $small->log =~
@@ -129,16 +136,7 @@ my $n1 = challenge($small);
 is get($small, $n1, nc => 1)->code, 200, 'shm:64K: nonce N1 used';
 is use_fresh($small, $capacity), $capacity,
     "... then $capacity other nonces, each let in once";
-my $mark = $small->log_mark;
-my $res = get($small, $n1, nc => 2);
-is $res->code, 401, 'N1 with its next count: 401 (it was evicted)';
-ok stale($res, 1), '... and every Digest challenge says stale=true';
-like $small->log($mark), qr/AG00414: nonce-count 00000002: unknown/,
-    '... the count is unknown to the table';
-is_deeply [ $small->log($mark) =~ /AG00001: denied reason=(\w+)/g ],
-    ['digest_stale'], '... logged as digest_stale';
-is get($small, sha256($res), nc => 1)->code, 200,
-    'the client carries on with the fresh nonce of that 401';
+stale_then_fresh($small, $n1, 'N1 was evicted');
 my @full = $small->log =~ /(AG00419: .*)/g;
 is scalar @full, 1, 'the operator is warned once that the store is full';
 like $full[0] // '', qr/AG00419: the state store is full \($capacity records\): dropped to make room, 1 since the last such warning, 1 in all; .*AuthGateStateStore shm:SIZE/,
@@ -153,6 +151,8 @@ is get($default, $d1, nc => 2)->code, 200,
 unlike $default->log, qr/AG00419/, '... and no warning of a full store';
 
 # --- servers sharing a secret -------------------------------------------
+
+my ($mark, $res);
 
 # Nonce-counts are per server: each server tracks them in its own shared
 # memory, so a count used at A is not known to B (the README says to use
@@ -187,16 +187,7 @@ my $old = challenge($A);
 is get($A, $old, nc => 1)->code, 200, 'A: a nonce used before a full stop';
 is $A->stop, 0, 'A stops (status 0)';
 ok $A->start, 'A starts again';
-$mark = $A->log_mark;
-$res = get($A, $old, nc => 2);
-is $res->code, 401, 'the nonce from before, next count: 401';
-ok stale($res, 1), '... with stale=true (same secret, new table)';
-like $A->log($mark), qr/AG00414: nonce-count 00000002: unknown/,
-    '... the count is unknown to the new table';
-is_deeply [ $A->log($mark) =~ /AG00001: denied reason=(\w+)/g ],
-    ['digest_stale'], '... logged as digest_stale';
-is get($A, sha256($res), nc => 1)->code, 200,
-    '... and the fresh nonce of that 401 is let in';
+stale_then_fresh($A, $old, 'the same secret, a new table');
 
 is $default->stop, 0, 'the default server stops (status 0)';
 ok $default->start, '... and starts again';

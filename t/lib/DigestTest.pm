@@ -12,9 +12,27 @@ use Apache::Test ();
 use Apache::TestRequest ();
 
 our @EXPORT = qw(H parse_challenge challenges digest_auth fresh_challenge
-                 log_mark log_since denials url sent_responses);
+                 log_mark log_since denials url sent_responses
+                 gate_location);
 
 my @sent;    # every response hash sent, for the no-secret-in-log check
+
+# A <Location "/"> of Digest through the gate, with the suite's user file
+# (alice, wonderland): the body of a test's own server (OwnServer).
+sub gate_location {
+    my $root = Apache::Test::vars('serverroot');
+    return <<"EOF";
+<Location "/">
+    AuthType AuthGate
+    AuthName "digest"
+    AuthGateSchemes Digest
+    AuthGateDigestProvider authgate
+    AuthGateUserFile "$root/conf/digest.users"
+    Require valid-user
+    AuthzSendForbiddenOnFailure On
+</Location>
+EOF
+}
 
 # hex(H(S)) for ALG (its -sess variant hashes the same way).
 sub H {
