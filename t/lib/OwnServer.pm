@@ -38,11 +38,12 @@ sub free_port {
 }
 
 # BODY: the configuration after the common head (server-wide directives
-# and the Location blocks).  LOGLEVEL: the LogLevel line's value.
+# and the Location blocks).  LOGLEVEL: the LogLevel line's value.  MPM:
+# the MPM (the suite's by default).
 sub new {
     my ($class, %a) = @_;
     my $root = Apache::Test::vars('serverroot');
-    my $mpm = $ENV{AUTHGATE_MPM} || 'event';
+    my $mpm = $a{mpm} || $ENV{AUTHGATE_MPM} || 'event';
     my $dir = tempdir(CLEANUP => 1);
     my $self = bless {
         dir => $dir, port => free_port(), mpm => $mpm,
