@@ -137,9 +137,20 @@ sub python {
         qr/nc=0000000E/, '... LWP writes counts in upper-case hex (0000000E)';
     $res = $ua->get(url('/digest-md5/index.html'));
     is $res->code, 200, 'LWP credentials, MD5 only: 200';
-    $ua->credentials($hp, 'digest', 'alice', 'wrong');
     $res = LWP::UserAgent->new->get(url('/digest-md5/index.html'));
     is $res->code, 401, 'LWP without credentials: 401';
+    # LWP answers each challenge (SHA-256's and MD5's) with the wrong
+    # password, and hands back the first 401, of the request it made
+    # without credentials: the log shows what it sent
+    my $wrong = LWP::UserAgent->new(keep_alive => 1);
+    $wrong->credentials($hp, 'digest', 'alice', 'wrong');
+    my $mark = log_mark();
+    $res = $wrong->get(url('/digest/index.html'));
+    is $res->code, 401, 'LWP credentials with a wrong password: 401';
+    my @why = denials($mark);
+    ok @why > 1 && !grep({ $_ ne 'no_credentials' && $_ ne 'digest_bad_response' } @why)
+        && grep({ $_ eq 'digest_bad_response' } @why),
+        '... its answers refused as digest_bad_response' or diag "@why";
 }
 
 # A user agent that asks its user for the password, counting the asks:
