@@ -1,5 +1,5 @@
 # The gate over HTTP/2 (h2c, prior knowledge), on a server of the test's
-# own with mod_http2: Digest and ApiKey requests sent as streams of one
+# own with mod_http2: Digest, ApiKey and Bearer requests sent as streams of one
 # connection, all in flight at once (t/lib/h2_streams.py).  A keep-alive
 # connection's memo (the last nonce or token that checked good) is not
 # kept for HTTP/2 streams, which may run at the same time: each stream is
@@ -13,7 +13,8 @@ use lib "$FindBin::Bin/lib";
 
 use Apache::Test qw(-withtestmore);
 use AuthGateTest qw(module_dir);
-use AuthGateTestKeys qw(%KEY);
+use AuthGateTestKeys qw(%KEY key_secret);
+use AuthGate::Bearer qw(sign claims);
 use DigestTest;
 use OwnServer;
 use File::Temp ();
@@ -41,11 +42,21 @@ EOF
     Require valid-user
     AuthzSendForbiddenOnFailure On
 </Location>
+<Location "/bearer/">
+    AuthType AuthGate
+    AuthName "api"
+    AuthGateSchemes Bearer
+    AuthGateJWTKeyFile "$root/keys/rsa.pub"
+    Require valid-user
+    AuthzSendForbiddenOnFailure On
+</Location>
 EOF
-mkdir $server->dir . '/htdocs/keys' or die $!;
-open my $fh, '>', $server->dir . '/htdocs/keys/index.html' or die $!;
-print $fh "ok\n";
-close $fh;
+for my $d (qw(keys bearer)) {
+    mkdir $server->dir . "/htdocs/$d" or die $!;
+    open my $fh, '>', $server->dir . "/htdocs/$d/index.html" or die $!;
+    print $fh "ok\n";
+    close $fh;
+}
 ok $server->start, 'a server with mod_http2 (' . $server->mpm . ') is up';
 
 # The statuses of REQUESTS ([PATH, {HEADER => VALUE}] each), sent as
@@ -116,8 +127,27 @@ substr($bad, -1, 1) = substr($bad, -1) eq 'A' ? 'B' : 'A';
 is join(',', @got), join(',', (200, 401) x 4),
     'a good and an unknown key, alternating on 8 streams: 200, 401, ...';
 
+# --- Bearer --------------------------------------------------------------
+
+my $good = sign(key => 'keys/rsa.key', claims => claims());
+my $expired = sign(key => 'keys/rsa.key', claims => claims(exp => time - 600));
+$mark = $server->log_mark;
+@got = h2(map { [ '/bearer/index.html', { Authorization => "Bearer $good" } ],
+                [ '/bearer/index.html', { Authorization => "Bearer $expired" } ] }
+          1 .. 4);
+is join(',', @got), join(',', (200, 401) x 4),
+    'a good and an expired token, alternating on 8 streams: 200, 401, ...';
+@reasons = $server->log($mark) =~ /AG00001: denied reason=(\w+)/g;
+is join(',', @reasons), join(',', ('token_expired') x 4),
+    '... each expired one logged as token_expired';
+
 is $server->stop, 0, 'the server stops (status 0)';
 unlike $server->log, qr/\[authgate:(error|crit)\]|Segmentation fault|exit signal/,
     '... no error and no crash in its log';
+my $log = $server->log;
+my @secrets = ($good, $expired, key_secret($KEY{alice}), key_secret($bad),
+               sent_responses());
+is scalar(grep { index($log, $_) >= 0 } @secrets), 0,
+    '... and none of the tokens, keys or Digest responses sent';
 
 done_testing;
