@@ -170,9 +170,10 @@ static void test_rfc_examples(void)
 
 }
 
-/* The response and its rspauth from one call, as the module makes them:
- * RFC 7616's rspauth values, and for -sess and auth-int values computed
- * with Python's hashlib. */
+/* The response and its rspauth from one call, as the module makes them.
+ * The responses of the plain rows are RFC 7616 §3.9.1's; the RFC prints
+ * no rspauth, so every rspauth here (and the -sess and auth-int rows
+ * whole) was computed with Python's hashlib. */
 static void test_verify_rspauth(void)
 {
     static const struct {
