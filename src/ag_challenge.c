@@ -11,21 +11,25 @@ struct ag_challenge {
     apr_array_header_t *params;  /* of const char *, "name=value" */
 };
 
-/* PREFIX (of PLEN octets) and then VALUE as a quoted-string: '"' and '\'
- * escaped, the other octets that are not qdtext (CTLs but HTAB) left
- * out.  Most values hold none of these and are copied whole. */
-static const char *quote_after(const char *prefix, apr_size_t plen,
-                               const char *value, apr_pool_t *p)
+/* "NAME=" (nothing when NAME is NULL) and then VALUE as a quoted-string:
+ * '"' and '\' escaped, the other octets that are not qdtext (CTLs but
+ * HTAB) left out.  Most values hold none of these and are copied whole. */
+static const char *quote_after(const char *name, const char *value,
+                               apr_pool_t *p)
 {
+    apr_size_t nlen = name != NULL ? strlen(name) + 1 : 0;
     apr_size_t len = strlen(value), n, plain, i;
     char *out, *o;
 
     plain = ag_header_qdtext_span(value, len);
     for (n = plain, i = plain; i < len; i++)
         n += (value[i] == '"' || value[i] == '\\') ? 2 : 1;
-    out = o = apr_palloc(p, plen + n + 3);
-    memcpy(o, prefix, plen);
-    o += plen;
+    out = o = apr_palloc(p, nlen + n + 3);
+    if (name != NULL) {
+        memcpy(o, name, nlen - 1);
+        o[nlen - 1] = '=';
+        o += nlen;
+    }
     *o++ = '"';
     memcpy(o, value, plain);
     o += plain;
@@ -46,7 +50,7 @@ static const char *quote_after(const char *prefix, apr_size_t plen,
 
 const char *ag_quote(const char *value, apr_pool_t *p)
 {
-    return quote_after("", 0, value, p);
+    return quote_after(NULL, value, p);
 }
 
 const char *ag_unescape(const char *value, apr_pool_t *p)
@@ -76,37 +80,19 @@ ag_challenge *ag_challenge_make(const char *scheme, apr_pool_t *p)
 void ag_challenge_add_quoted(ag_challenge *c, const char *name,
                              const char *value)
 {
-    apr_size_t len = strlen(name);
-    char prefix[64];
-
-    if (len + 1 > sizeof(prefix)) {
-        APR_ARRAY_PUSH(c->params, const char *) =
-            apr_pstrcat(c->pool, name, "=", ag_quote(value, c->pool), NULL);
-        return;
-    }
-    memcpy(prefix, name, len);
-    prefix[len] = '=';
-    APR_ARRAY_PUSH(c->params, const char *) =
-        quote_after(prefix, len + 1, value, c->pool);
+    APR_ARRAY_PUSH(c->params, const char *) = quote_after(name, value,
+                                                          c->pool);
 }
 
 void ag_challenge_add_token(ag_challenge *c, const char *name,
                             const char *value)
 {
-    apr_size_t nlen, vlen;
-    char *out;
-
     if (!ag_header_is_token(value)) {
         ag_challenge_add_quoted(c, name, value);
         return;
     }
-    nlen = strlen(name);
-    vlen = strlen(value);
-    out = apr_palloc(c->pool, nlen + vlen + 2);
-    memcpy(out, name, nlen);
-    out[nlen] = '=';
-    memcpy(out + nlen + 1, value, vlen + 1);
-    APR_ARRAY_PUSH(c->params, const char *) = out;
+    APR_ARRAY_PUSH(c->params, const char *) =
+        apr_pstrcat(c->pool, name, "=", value, NULL);
 }
 
 ag_challenge *ag_challenge_copy(const ag_challenge *c, apr_pool_t *p)
