@@ -272,11 +272,6 @@ static int opt_time_parse_n(const char *s, apr_size_t n, apr_int64_t *out)
     return time_parse_n(s, n, out) && *out > 0;
 }
 
-static int hex_value(int c)
-{
-    return c <= '9' ? c - '0' : c - 'a' + 10;
-}
-
 static int sha_parse_n(const char *s, apr_size_t n,
                        unsigned char out[AG_APIKEY_SHA256_LEN])
 {
@@ -288,8 +283,8 @@ static int sha_parse_n(const char *s, apr_size_t n,
         if (!is_lower_hex(s[i]))
             return 0;
     for (i = 0; i < AG_APIKEY_SHA256_LEN; i++)
-        out[i] = (unsigned char)(hex_value(s[2 * i]) << 4 |
-                                 hex_value(s[2 * i + 1]));
+        out[i] = (unsigned char)(ag_hex_digit[(unsigned char)s[2 * i]] << 4 |
+                                 ag_hex_digit[(unsigned char)s[2 * i + 1]]);
     return 1;
 }
 

@@ -194,29 +194,6 @@ void ag_digest_userhash(ag_digest_hash hash, const char *user,
     hash_joined(hash, parts, 2, out);
 }
 
-/* The value of each octet as a hex digit (either case), X for octets that
- * are not one: a lookup, without a branch to mispredict, since hex digits
- * come in no predictable order. */
-#define X 0xff
-static const unsigned char hex_digit[256] = {
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x00 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x10 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x20 */
-     0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  X,  X,  X,  X,  X,  X,  /* 0x30 */
-     X, 10, 11, 12, 13, 14, 15,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x40 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x50 */
-     X, 10, 11, 12, 13, 14, 15,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x60 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x70 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x80 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0x90 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xa0 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xb0 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xc0 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xd0 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xe0 */
-     X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  X,  /* 0xf0 */
-};
-#undef X
 
 int ag_digest_is_hex(const char *hex, apr_size_t len)
 {
@@ -225,7 +202,7 @@ int ag_digest_is_hex(const char *hex, apr_size_t len)
 
     /* stops at the end of a shorter string, never reads past it */
     for (i = 0; i < len && hex[i] != '\0'; i++)
-        bad |= hex_digit[(unsigned char)hex[i]];
+        bad |= ag_hex_digit[(unsigned char)hex[i]];
     return (bad & 0xf0) == 0 && i == len && hex[len] == '\0';
 }
 
@@ -284,7 +261,7 @@ void ag_digest_ctx_final(ag_digest_ctx *ctx, char *out)
 
 static int hex_value(char c)
 {
-    return hex_digit[(unsigned char)c] & 0x0f;
+    return ag_hex_digit[(unsigned char)c] & 0x0f;
 }
 
 /* RFC 8187 attr-char. */
@@ -319,8 +296,8 @@ static apr_status_t decode_ext_value(const char *in, const char **out,
 
         if (*s == '%') {
             /* s[1] is at worst the NUL, which is no hex digit */
-            if (hex_digit[(unsigned char)s[1]] > 15 ||
-                hex_digit[(unsigned char)s[2]] > 15)
+            if (ag_hex_digit[(unsigned char)s[1]] > 15 ||
+                ag_hex_digit[(unsigned char)s[2]] > 15)
                 return APR_EINVAL;
             c = (unsigned char)(hex_value(s[1]) << 4 | hex_value(s[2]));
             s += 2;
@@ -340,7 +317,6 @@ static apr_status_t decode_ext_value(const char *in, const char **out,
     return APR_SUCCESS;
 }
 
-/* A required string parameter, bounded. */
 /* The parameters of a response that this parser reads, found in one pass
  * over what was sent (NULL for those not sent). */
 typedef struct {
@@ -385,6 +361,7 @@ static void collect_params(const ag_credentials *cred, digest_params *out)
     }
 }
 
+/* V as a required string parameter, bounded by MAX, into *OUT. */
 static apr_status_t need(const char *v, apr_size_t max, const char **out,
                          const char **why, const char *missing,
                          const char *too_long)

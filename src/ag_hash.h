@@ -34,6 +34,12 @@ int ag_sha256(const void *data, apr_size_t len,
 /* LEN bytes of IN as 2 * LEN lower-case hex digits and a NUL, into OUT. */
 void ag_hex_encode(const unsigned char *in, apr_size_t len, char *out);
 
+/* Each octet's value as a hex digit of either case (0-15), 0xff for the
+ * octets that are none: a lookup, without a branch to mispredict, since
+ * hex digits come in no predictable order (a table, not a function, so
+ * that loops over digits read it inline). */
+extern const unsigned char ag_hex_digit[256];
+
 /* A 64-bit value of A and B (splitmix64's finalizer over A, scaled, xor
  * B), for fingerprints built one part at a time; not for secrets. */
 apr_uint64_t ag_mix64(apr_uint64_t a, apr_uint64_t b);

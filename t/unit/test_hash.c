@@ -39,6 +39,18 @@ int main(void)
         ag_hex_encode(all, sizeof(all), got);
         is_str(got, want, "every octet's two digits, and the NUL after");
     }
+    {
+        static const char digits[] = "0123456789abcdef0123456789ABCDEF";
+        int i, good = 1;
+
+        for (i = 0; i < 256; i++) {
+            const char *d = i != 0 ? strchr(digits, i) : NULL;
+            int want = d != NULL ? (int)(d - digits) % 16 : 0xff;
+
+            good = good && ag_hex_digit[i] == want;
+        }
+        ok(good, "every octet's hex value, either case, 0xff for the others");
+    }
 
     {
         static const int sizes[AG_MD__COUNT] = {16, 32, 48, 64, 32};
