@@ -5,8 +5,9 @@
  *   auth-param  = token BWS "=" BWS ( token / quoted-string )
  *
  * The parser copies the value once and cuts the copy into the pieces it
- * returns, bounds everything, and refuses what is ambiguous: a parameter named twice, a quoted-string that
- * does not end, octets a header may not carry. */
+ * returns, bounds everything, and refuses what is ambiguous: a parameter
+ * named twice, a quoted-string that does not end, octets a header may not
+ * carry. */
 #ifndef AG_HEADER_H
 #define AG_HEADER_H
 
