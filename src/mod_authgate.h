@@ -274,6 +274,17 @@ const char *authgate_authn_list_add(cmd_parms *cmd,
                                     authn_provider_list **list,
                                     const char *name, int realm_hash);
 
+/* The provider a scheme asks when its directive is not set, as
+ * mod_auth_basic and mod_auth_digest do. */
+#define AUTHGATE_DEFAULT_AUTHN_PROVIDER "file"
+
+/* LIST, or when it is NULL the default provider as a list of one in
+ * *DFLT; NULL when the default is not loaded or cannot do what REALM_HASH
+ * says (as for authgate_authn_list_add). */
+const authn_provider_list *authgate_authn_list_or_default(
+    const authn_provider_list *list, authn_provider_list *dflt,
+    int realm_hash);
+
 /* mod_authgate_basic.c: the provider list behind AuthGateBasicProvider. */
 const char *authgate_add_basic_provider(cmd_parms *cmd,
                                         authgate_dir_conf *conf,

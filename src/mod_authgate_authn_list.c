@@ -31,3 +31,21 @@ const char *authgate_authn_list_add(cmd_parms *cmd,
     *list = item;
     return NULL;
 }
+
+const authn_provider_list *authgate_authn_list_or_default(
+    const authn_provider_list *list, authn_provider_list *dflt,
+    int realm_hash)
+{
+    if (list != NULL)
+        return list;
+    dflt->provider_name = AUTHGATE_DEFAULT_AUTHN_PROVIDER;
+    dflt->provider = ap_lookup_provider(AUTHN_PROVIDER_GROUP,
+                                        AUTHGATE_DEFAULT_AUTHN_PROVIDER,
+                                        AUTHN_PROVIDER_VERSION);
+    dflt->next = NULL;
+    if (dflt->provider == NULL ||
+        (realm_hash && dflt->provider->get_realm_hash == NULL) ||
+        (!realm_hash && dflt->provider->check_password == NULL))
+        return NULL;
+    return dflt;
+}

@@ -8,8 +8,6 @@
 #include "ag_challenge.h"
 #include "mod_authgate.h"
 
-#define DEFAULT_PROVIDER "file"
-
 const char *authgate_add_basic_provider(cmd_parms *cmd,
                                         authgate_dir_conf *conf,
                                         const char *name)
@@ -40,21 +38,16 @@ static authn_status check_with_providers(request_rec *r,
                                          const char *user, const char *pass,
                                          const char **provider_name)
 {
-    authn_provider_list dflt = {DEFAULT_PROVIDER, NULL, NULL};
-    const authn_provider_list *item = conf->basic_providers;
+    authn_provider_list dflt;
+    const authn_provider_list *item =
+        authgate_authn_list_or_default(conf->basic_providers, &dflt, 0);
     authn_status status = AUTH_USER_NOT_FOUND;
 
     if (item == NULL) {
-        dflt.provider = ap_lookup_provider(AUTHN_PROVIDER_GROUP,
-                                           DEFAULT_PROVIDER,
-                                           AUTHN_PROVIDER_VERSION);
-        if (dflt.provider == NULL || dflt.provider->check_password == NULL) {
-            ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                          "AG00020: Basic needs an authn provider: load "
-                          "mod_authn_file or set AuthGateBasicProvider");
-            return AUTH_GENERAL_ERROR;
-        }
-        item = &dflt;
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "AG00020: Basic needs an authn provider: load "
+                      "mod_authn_file or set AuthGateBasicProvider");
+        return AUTH_GENERAL_ERROR;
     }
     for (; item != NULL; item = item->next) {
         /* authn providers read their name from this note */
@@ -129,19 +122,15 @@ static void basic_challenge(request_rec *r, const authgate_dir_conf *conf,
  * passwords with, and the authgate provider, where it is asked, keys. */
 static const char *basic_check(const authgate_dir_conf *conf, apr_pool_t *p)
 {
-    const authn_provider_list *item;
-    const authn_provider *dflt;
+    authn_provider_list dflt;
+    const authn_provider_list *item =
+        authgate_authn_list_or_default(conf->basic_providers, &dflt, 0);
 
-    if (conf->basic_providers == NULL) {
-        dflt = ap_lookup_provider(AUTHN_PROVIDER_GROUP, DEFAULT_PROVIDER,
-                                  AUTHN_PROVIDER_VERSION);
-        if (dflt == NULL || dflt->check_password == NULL)
-            return "Basic is enabled (AuthGateSchemes) but no "
-                   "AuthGateBasicProvider applies and the default provider, "
-                   "file, is not loaded (mod_authn_file)";
-        return NULL;
-    }
-    for (item = conf->basic_providers; item != NULL; item = item->next)
+    if (item == NULL)
+        return "Basic is enabled (AuthGateSchemes) but no "
+               "AuthGateBasicProvider applies and the default provider, "
+               "file, is not loaded (mod_authn_file)";
+    for (; item != NULL; item = item->next)
         if (item->provider == &authgate_authn_provider &&
             conf->apikey_file == NULL && conf->apikey_dbd == NULL)
             return "AuthGateBasicProvider authgate is asked but no "

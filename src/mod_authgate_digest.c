@@ -20,7 +20,6 @@
 #include "ag_challenge.h"
 #include "mod_authgate.h"
 
-#define DEFAULT_PROVIDER "file"
 #define DEFAULT_LIFETIME 300                  /* seconds */
 #define MAX_LIFETIME (7 * 24 * 3600)
 #define DEFAULT_QOP AG_DIGEST_QOP_AUTH
@@ -136,14 +135,7 @@ const char *authgate_set_nonce_lifetime(cmd_parms *cmd, void *dconf,
 static const authn_provider_list *providers(const authgate_dir_conf *conf,
                                             authn_provider_list *dflt)
 {
-    if (conf->digest_providers != NULL)
-        return conf->digest_providers;
-    dflt->provider_name = DEFAULT_PROVIDER;
-    dflt->provider = ap_lookup_provider(AUTHN_PROVIDER_GROUP,
-                                        DEFAULT_PROVIDER,
-                                        AUTHN_PROVIDER_VERSION);
-    dflt->next = NULL;
-    return dflt->provider != NULL ? dflt : NULL;
+    return authgate_authn_list_or_default(conf->digest_providers, dflt, 1);
 }
 
 static int is_authgate_provider(const authn_provider_list *item)
