@@ -469,23 +469,37 @@ void ag_jwk_bind(ag_jwk *key, const ag_jwk_binding *b)
         key->issuer = b->issuer;
 }
 
+apr_status_t ag_keyset_from_secret(const unsigned char *secret,
+                                   apr_size_t len, const ag_jwk_binding *b,
+                                   ag_keyset **out, const char **err,
+                                   apr_pool_t *p)
+{
+    ag_keyset *ks;
+    ag_jwk *key;
+
+    if (ag_jwk_from_secret(secret, len, &key, err, p) != APR_SUCCESS)
+        return APR_EINVAL;
+    ag_jwk_bind(key, b);
+    ks = ag_keyset_make(p);
+    ag_keyset_add(ks, key);
+    *out = ks;
+    return APR_SUCCESS;
+}
+
 apr_status_t ag_secretfile_parse(const char *data, apr_size_t len,
                                  void *binding, void **out,
                                  const char **err, apr_pool_t *p)
 {
-    ag_keyset *ks = ag_keyset_make(p);
-    ag_jwk *key;
+    ag_keyset *ks;
 
     /* `echo secret > file` and editors add one newline: not key bytes */
     if (len > 0 && data[len - 1] == '\n')
         len--;
     if (len > 0 && data[len - 1] == '\r')
         len--;
-    if (ag_jwk_from_secret((const unsigned char *)data, len, &key, err, p)
-        != APR_SUCCESS)
+    if (ag_keyset_from_secret((const unsigned char *)data, len, binding,
+                              &ks, err, p) != APR_SUCCESS)
         return APR_EINVAL;
-    ag_jwk_bind(key, binding);
-    ag_keyset_add(ks, key);
     *out = ks;
     return APR_SUCCESS;
 }

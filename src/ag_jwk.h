@@ -165,6 +165,13 @@ apr_status_t ag_keyfile_parse(const char *data, apr_size_t len,
                               void *binding, void **out, const char **err,
                               apr_pool_t *p);
 
+/* LEN bytes of SECRET as the one HMAC key of *OUT, bound by B (which may
+ * be NULL): AuthGateJWTSecret base64:... and each read of a secret file. */
+apr_status_t ag_keyset_from_secret(const unsigned char *secret,
+                                   apr_size_t len, const ag_jwk_binding *b,
+                                   ag_keyset **out, const char **err,
+                                   apr_pool_t *p);
+
 /* A secret file's bytes (one trailing newline left out) as an ag_keyset.
  * ag_reload_parse_fn's signature. */
 apr_status_t ag_secretfile_parse(const char *data, apr_size_t len,

@@ -199,7 +199,6 @@ const char *authgate_set_jwt_secret(cmd_parms *cmd, void *dconf, int argc,
     apr_size_t len;
     ag_jwk_binding *b;
     ag_keyset *ks;
-    ag_jwk *key;
     key_source *src;
 
     if (argc < 1)
@@ -213,12 +212,9 @@ const char *authgate_set_jwt_secret(cmd_parms *cmd, void *dconf, int argc,
     if (path != NULL)
         return add_file_source(cmd, bc, path, AG_JWK_MAX_SECRET_FILE,
                                ag_secretfile_parse, b);
-    if (ag_jwk_from_secret(secret, len, &key, &err, cmd->pool) !=
+    if (ag_keyset_from_secret(secret, len, b, &ks, &err, cmd->pool) !=
         APR_SUCCESS)
         return apr_psprintf(cmd->pool, "AuthGateJWTSecret: %s", err);
-    ag_jwk_bind(key, b);
-    ks = ag_keyset_make(cmd->pool);
-    ag_keyset_add(ks, key);
     if (bc->keys == NULL)
         bc->keys = apr_array_make(cmd->pool, 2, sizeof(key_source));
     src = apr_array_push(bc->keys);

@@ -247,23 +247,6 @@ static void print_warnings(const char *path, const ag_keyset *ks)
                 APR_ARRAY_IDX(w, i, const char *));
 }
 
-/* A base64: secret bound by B, as the only key of *OUT. */
-static int inline_secret(const unsigned char *secret, apr_size_t len,
-                         const ag_jwk_binding *b, const ag_keyset **out,
-                         apr_pool_t *p)
-{
-    ag_keyset *set = ag_keyset_make(p);
-    const char *err = NULL;
-    ag_jwk *key;
-
-    if (ag_jwk_from_secret(secret, len, &key, &err, p) != APR_SUCCESS)
-        return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
-    ag_jwk_bind(key, b);
-    ag_keyset_add(set, key);
-    *out = set;
-    return AG_EXIT_OK;
-}
-
 /* A --key with its --key-option words: a secret spec, or a PEM or JWKS
  * file, loaded as AuthGateJWTSecret and AuthGateJWTKeyFile load them.
  * Errors never quote the spec, which may be a secret. */
@@ -288,8 +271,15 @@ static int load_keyset(const key_arg *k, const ag_keyset **out,
         if (ag_jwk_secret_spec(spec, &secret, &len, &path, &err, p) !=
             APR_SUCCESS)
             return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
-        if (path == NULL)
-            return inline_secret(secret, len, b, out, p);
+        if (path == NULL) {
+            ag_keyset *set;
+
+            if (ag_keyset_from_secret(secret, len, b, &set, &err, p) !=
+                APR_SUCCESS)
+                return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
+            *out = set;
+            return AG_EXIT_OK;
+        }
         spec = path;
         parse = ag_secretfile_parse;
     }

@@ -324,6 +324,22 @@ static void test_bindings(apr_pool_t *p)
     ag_jwk_bind(&key, b);
     ok(strcmp(key.kid, "own") == 0 && strcmp(key.issuer, "https://a.test")
            == 0, "issuer= alone keeps the key's own kid");
+
+    {
+        ag_keyset *ks = NULL;
+
+        ag_jwk_binding_parse(both, 2, &b, &err, p);
+        ok(ag_keyset_from_secret((const unsigned char *)
+                                     "0123456789abcdef0123456789abcdef",
+                                 32, b, &ks, &err, p) == APR_SUCCESS &&
+               ag_keyset_count(ks) == 1 &&
+               strcmp(ag_keyset_get(ks, 0)->kid, "main") == 0 &&
+               strcmp(ag_keyset_get(ks, 0)->issuer, "https://a.test") == 0,
+           "a secret as a key set of one key, bound");
+        ok(ag_keyset_from_secret((const unsigned char *)"short", 5, NULL,
+                                 &ks, &err, p) != APR_SUCCESS,
+           "a secret under 32 bytes is refused");
+    }
 }
 
 int main(void)
