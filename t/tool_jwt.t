@@ -189,25 +189,32 @@ ok $rc == 0 && $out =~ /^usage: authgate jwks /;
 # --- the tool and the module, on the same tokens -------------------------
 # For each location of t/conf/bearer.conf.in below, `jwt verify` with the
 # options that mirror its directives prints the reason the module logs
-# for the same token (or ok where the module lets it in).
+# for the same token (or ok where the module lets it in), and that is the
+# answer the token calls for.
 my @same = (
     [ '/bearer/policy/', [qw(--key keys/rsa.pub --iss https://idp.test --aud api)],
-      [ claims(iss => 'https://idp.test', aud => 'api'),
-        claims(iss => 'https://idp.test', aud => 'api', exp => time - 3600),
-        claims(iss => 'https://idp.test', aud => 'other'),
-        claims(iss => 'https://other.test', aud => 'api'),
-        claims(aud => 'api') ], 'keys/rsa.key', 'RS256' ],
+      'keys/rsa.key', 'RS256',
+      [ [ ok => claims(iss => 'https://idp.test', aud => 'api') ],
+        [ token_expired => claims(iss => 'https://idp.test', aud => 'api',
+                                  exp => time - 3600) ],
+        [ wrong_audience => claims(iss => 'https://idp.test', aud => 'other') ],
+        [ wrong_issuer => claims(iss => 'https://other.test', aud => 'api') ],
+        [ missing_claim => claims(aud => 'api') ] ] ],
     [ '/bearer/hs/', [qw(--key file:keys/hs.secret --revocation keys/revoked.txt)],
-      [ claims(jti => 'jti-revoked'), claims(jti => 'jti-fine'),
-        claims(nbf => time + 3600) ], 'file:keys/hs.secret', 'HS256' ],
+      'file:keys/hs.secret', 'HS256',
+      [ [ revoked => claims(jti => 'jti-revoked') ],
+        [ ok => claims(jti => 'jti-fine') ],
+        [ token_not_yet_valid => claims(nbf => time + 3600) ] ] ],
     [ '/bearer/issuers/', [qw(--key keys/issuer-a.pub --key-option issuer=https://a.test
                             --key keys/issuer-b.pub --key-option issuer=https://b.test)],
-      [ claims(iss => 'https://a.test'), claims(iss => 'https://b.test') ],
-      'keys/issuer-a.key', 'ES256' ],
+      'keys/issuer-a.key', 'ES256',
+      [ [ ok => claims(iss => 'https://a.test') ],
+        [ bad_signature => claims(iss => 'https://b.test') ] ] ],
 );
 for my $loc (@same) {
-    my ($path, $opts, $all_claims, $key, $alg) = @$loc;
-    for my $c (@$all_claims) {
+    my ($path, $opts, $key, $alg, $cases) = @$loc;
+    for my $case (@$cases) {
+        my ($want, $c) = @$case;
         my $token = sign(key => $key, alg => $alg, claims => $c);
         Apache::TestUtil::t_start_error_log_watch();
         my $res = bearer_get($path, $token);
@@ -217,7 +224,7 @@ for my $loc (@same) {
         my (undef, $said) = run(undef, qw(jwt verify), @$opts, $token);
         my $tool = $said =~ /^ok / ? 'ok'
                  : $said =~ /^refused reason=(\w+)/ ? $1 : 'none';
-        ok $tool eq $module
-            or print "# $path: the module: $module, the tool: $tool\n";
+        ok $tool eq $want && $module eq $want
+            or print "# $path, $want: the module: $module, the tool: $tool\n";
     }
 }

@@ -413,7 +413,8 @@ static int verify_option(const char *opt, const char *arg, verify_args *va,
         pol->leeway = n;
     }
     else if (strcmp(opt, "--max-size") == 0) {
-        if ((rc = number_arg(arg, AG_JWT_MIN_MAX_SIZE, AG_JWT_MAX_MAX_SIZE, &n)) != AG_EXIT_OK)
+        rc = number_arg(arg, AG_JWT_MIN_MAX_SIZE, AG_JWT_MAX_MAX_SIZE, &n);
+        if (rc != AG_EXIT_OK)
             return rc;
         pol->max_size = (apr_size_t)n;
     }
