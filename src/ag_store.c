@@ -391,7 +391,7 @@ static void memory_stats(ag_store *st, ag_store_stats *out)
 }
 
 apr_status_t ag_store_memory_create(ag_store **out, apr_size_t size,
-                                    apr_pool_t *p)
+                                    apr_time_t now, apr_pool_t *p)
 {
     ag_store *st = apr_pcalloc(p, sizeof(*st));
     memory_store *m = apr_pcalloc(p, sizeof(*m));
@@ -403,7 +403,7 @@ apr_status_t ag_store_memory_create(ag_store **out, apr_size_t size,
     mem = apr_palloc(p, size);
     if (mem == NULL)
         return APR_ENOMEM;
-    m->table = ag_store_table_init(mem, size, apr_time_now());
+    m->table = ag_store_table_init(mem, size, now);
     rv = apr_thread_mutex_create(&m->mutex, APR_THREAD_MUTEX_DEFAULT, p);
     if (rv != APR_SUCCESS)
         return rv;

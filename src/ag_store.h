@@ -128,8 +128,9 @@ apr_uint64_t ag_store_table_evictions_to_report(ag_store_table *t,
 /* --- the in-memory store --------------------------------------------------- */
 
 /* A store of SIZE bytes in P's memory, locked for threads: shared by the
- * threads of one process, not by processes. */
+ * threads of one process, not by processes.  Its horizons start at NOW, as
+ * ag_store_table_init()'s do. */
 apr_status_t ag_store_memory_create(ag_store **out, apr_size_t size,
-                                    apr_pool_t *p);
+                                    apr_time_t now, apr_pool_t *p);
 
 #endif

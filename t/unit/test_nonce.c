@@ -317,14 +317,6 @@ static void test_window(void)
        "the window's edge after a long jump");
 }
 
-/* A time after every store made so far: a store's horizon starts at the
- * microsecond it is made, and a nonce of that very microsecond counts as
- * older than the store (unknown), as it should. */
-static apr_time_t after_stores(void)
-{
-    return apr_time_now() + 1;
-}
-
 static void test_counts(void)
 {
     const ag_nonce_secret *a = secret_of("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
@@ -339,7 +331,7 @@ static void test_counts(void)
 
     ag_nonce_make(a, "api", now - 5 * SEC, &n, p);
     ag_nonce_check(a, "api", n, &old, p);
-    ok(ag_store_memory_create(&store, 64 * 1024, p) == APR_SUCCESS,
+    ok(ag_store_memory_create(&store, 64 * 1024, now, p) == APR_SUCCESS,
        "a store, newer than the nonce just made");
     ok(ag_nonce_count_use(store, &old, 1, exp, now, &v) == APR_SUCCESS &&
            v == AG_NC_UNKNOWN,
@@ -347,7 +339,13 @@ static void test_counts(void)
     store->stats(store, &st);
     ok(st.entries == 0, "... and leaves nothing in the store");
 
-    ag_nonce_make(a, "api", after_stores(), &n, p);
+    /* The store's start is its horizon: a nonce of that very microsecond
+     * may have been used before the store, one a microsecond later not. */
+    ag_nonce_make(a, "api", now, &n, p);
+    ag_nonce_check(a, "api", n, &info, p);
+    ag_nonce_count_use(store, &info, 1, exp, now, &v);
+    ok(v == AG_NC_UNKNOWN, "a nonce of the store's start: unknown");
+    ag_nonce_make(a, "api", now + 1, &n, p);
     ag_nonce_check(a, "api", n, &info, p);
     ok(ag_nonce_count_use(store, &info, 5, exp, now, &v) == APR_SUCCESS &&
            v == AG_NC_ACCEPTED, "first use (count 5) creates the window");
@@ -366,14 +364,15 @@ static void test_counts(void)
     ok(st.entries == 1, "one window for one nonce");
 
     /* Eviction: a store of the minimum size, overfilled. */
-    ag_store_memory_create(&small, 64 * 1024, p);
+    ag_store_memory_create(&small, 64 * 1024, now, p);
     small->stats(small, &st);
-    ag_nonce_make(a, "api", after_stores(), &n, p);
+    ag_nonce_make(a, "api", now + 1, &n, p);
     ag_nonce_check(a, "api", n, &evicted, p);
     ag_nonce_count_use(small, &evicted, 1, exp, now, &v);
     ok(v == AG_NC_ACCEPTED, "a nonce used once");
+    /* newer than the one evicted: its stamp becomes the horizon */
     for (i = 0; i < (int)st.capacity; i++) {
-        ag_nonce_make(a, "api", after_stores(), &n, p);
+        ag_nonce_make(a, "api", now + 2, &n, p);
         ag_nonce_check(a, "api", n, &info, p);
         ag_nonce_count_use(small, &info, 1, exp, now, &v);
     }
@@ -388,12 +387,12 @@ static void test_counts(void)
 
     /* The issue's acceptance: 100,000 nonces in use in the default size
      * are all tracked, so no false refusal. */
-    ag_store_memory_create(&store, AG_STORE_DEFAULT_SIZE, p);
+    ag_store_memory_create(&store, AG_STORE_DEFAULT_SIZE, now, p);
     {
         ag_nonce_info *infos = apr_palloc(p, 100000 * sizeof(*infos));
 
         for (i = 0; i < 100000; i++) {
-            ag_nonce_make(a, "api", after_stores(), &n, p);
+            ag_nonce_make(a, "api", now + 1, &n, p);
             ag_nonce_check(a, "api", n, &infos[i], p);
         }
         all = 1;

@@ -201,11 +201,13 @@ static void test_memory_store(void)
     ag_store_stats stats;
     unsigned char key[AG_STORE_KEY_LEN];
     op o = {AG_STORE_PUT, 1, 0, 42, 0, 0, 0};
+    apr_time_t start = 100;
 
-    ok(ag_store_memory_create(&st, 64, tap_pool()) != APR_SUCCESS,
+    ok(ag_store_memory_create(&st, 64, start, tap_pool()) != APR_SUCCESS,
        "a store too small to hold anything is refused");
-    ok(ag_store_memory_create(&st, AG_STORE_DEFAULT_SIZE, tap_pool()) ==
-           APR_SUCCESS, "in-memory store of the default size");
+    ok(ag_store_memory_create(&st, AG_STORE_DEFAULT_SIZE, start,
+                              tap_pool()) == APR_SUCCESS,
+       "in-memory store of the default size");
     st->stats(st, &stats);
     ok(stats.capacity >= 150000,
        "the default size holds %lu records (16 MiB)",
@@ -213,6 +215,8 @@ static void test_memory_store(void)
     key_of(9, key);
     ok(st->update(st, AG_STORE_KIND_NONCE, key, apr_time_now(), do_op, &o) ==
            APR_SUCCESS, "update through the vtable");
+    ok(!o.found && o.horizon == start,
+       "absent at first; the horizon is the start it was given");
     o.action = AG_STORE_KEEP;
     st->update(st, AG_STORE_KIND_NONCE, key, apr_time_now(), do_op, &o);
     ok(o.found && o.old == 42, "and read back");
