@@ -49,19 +49,25 @@ static void tap_ok(int pass, const char *file, int line, const char *fmt,
                    g_ ? g_ : "(null)", w_ ? w_ : "(null)");                 \
     } while (0)
 
+static apr_pool_t *tap_pool_;
+
 static __attribute__((unused)) apr_pool_t *tap_pool(void)
 {
-    static apr_pool_t *p;
-
-    if (p == NULL) {
+    if (tap_pool_ == NULL) {
         apr_initialize();
-        apr_pool_create(&p, NULL);
+        apr_pool_create(&tap_pool_, NULL);
     }
-    return p;
+    return tap_pool_;
 }
 
+/* The plan and the summary; APR's pools destroyed (their cleanups run),
+ * so that a leak checker sees only what the code under test kept. */
 static int tap_done(void)
 {
+    if (tap_pool_ != NULL) {
+        apr_terminate();
+        tap_pool_ = NULL;
+    }
     printf("1..%d\n", tap_run);
     printf("%d passed, %d failed\n", tap_run - tap_failed, tap_failed);
     return tap_failed == 0 ? 0 : 1;
