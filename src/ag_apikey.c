@@ -1,6 +1,7 @@
 /* API keys: generation, the record file, and the hash index. */
 #include <string.h>
 
+#include <apr_atomic.h>
 #include <apr_hash.h>
 #include <apr_strings.h>
 
@@ -32,7 +33,11 @@ struct ag_apikey_store {
     int count;
     index_slot *slots;
     apr_uint32_t mask;       /* slots - 1, slots a power of two */
+    apr_uint64_t serial;     /* this store's own, in this process */
 };
+
+/* The serial of the last store made in this process. */
+static volatile apr_uint64_t last_serial;
 
 static const char base62[] =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
@@ -527,6 +532,7 @@ apr_status_t ag_apikey_parse(const char *data, apr_size_t len,
         s->count++;
         at = next;
     }
+    s->serial = apr_atomic_inc64(&last_serial) + 1;
     dup = index_build(s, p);
     if (dup != 0) {
         *err = apr_psprintf(p, "line %u: key hash already used on an "
@@ -587,6 +593,11 @@ const ag_apikey_record *ag_apikey_find_id(const ag_apikey_store *s,
         if (strcmp(rec_at(s, s->order[i])->id, id) == 0)
             return rec_at(s, s->order[i]);
     return NULL;
+}
+
+apr_uint64_t ag_apikey_store_serial(const ag_apikey_store *s)
+{
+    return s->serial;
 }
 
 int ag_apikey_count(const ag_apikey_store *s)

@@ -137,6 +137,10 @@ const ag_apikey_record *ag_apikey_find_id(const ag_apikey_store *s,
 
 int ag_apikey_count(const ag_apikey_store *s);
 
+/* A number no other store made by this process has had or will have
+ * (ag_apikey_memo.h tells stores apart by it). */
+apr_uint64_t ag_apikey_store_serial(const ag_apikey_store *s);
+
 /* The I-th record, in file order. */
 const ag_apikey_record *ag_apikey_at(const ag_apikey_store *s, int i);
 

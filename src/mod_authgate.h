@@ -129,6 +129,7 @@ const authgate_request_state *authgate_request_get(const request_rec *r);
 typedef struct {
     struct ag_token_memo *token;
     struct ag_nonce_memo *nonce;
+    struct ag_apikey_memo *apikey;
 } authgate_conn_state;
 
 /* R's connection's state, made at its first use; NULL on an HTTP/2

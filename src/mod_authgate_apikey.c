@@ -12,6 +12,7 @@
 #include <httpd.h>
 
 #include "ag_apikey.h"
+#include "ag_apikey_memo.h"
 #include "ag_challenge.h"
 #include "ag_header.h"
 #include "mod_authgate.h"
@@ -141,6 +142,39 @@ static apr_status_t apikey_find_other(request_rec *r,
 
 /* --- lookups ---------------------------------------------------------- */
 
+/* The connection's memo of its last key (ag_apikey_memo.h), made at its
+ * first use; none on an HTTP/2 stream. */
+static ag_apikey_memo *connection_memo(request_rec *r)
+{
+    authgate_conn_state *st = authgate_connection_get(r);
+
+    if (st == NULL)
+        return NULL;
+    if (st->apikey == NULL)
+        st->apikey = ag_apikey_memo_create(r->connection->pool);
+    return st->apikey;
+}
+
+/* The record S has for KEY: the connection's memo's, while S is the store
+ * it came from, else S's own, which the memo then holds. */
+static const ag_apikey_record *find_record(request_rec *r,
+                                           const ag_apikey_store *s,
+                                           const char *key, apr_size_t len)
+{
+    ag_apikey_memo *memo = connection_memo(r);
+    const ag_apikey_record *rec;
+
+    if (memo != NULL && (rec = ag_apikey_memo_get(memo, s, key, len))) {
+        ap_log_rerror(APLOG_MARK, APLOG_TRACE1, 0, r,
+                      "AG00503: API key found in the connection's memo");
+        return rec;
+    }
+    rec = ag_apikey_find(s, key, len);
+    if (memo != NULL && rec != NULL)
+        ag_apikey_memo_set(memo, s, key, len, rec);
+    return rec;
+}
+
 /* The file's verdict on KEY; AG_R_APIKEY_UNKNOWN when it has no record. */
 static ag_reason file_lookup(request_rec *r, ag_reloader *rl,
                              const char *key, apr_size_t len,
@@ -152,7 +186,7 @@ static ag_reason file_lookup(request_rec *r, ag_reloader *rl,
     ag_reason reason = AG_R_APIKEY_UNKNOWN;
 
     /* the generation is held until R ends: no copies needed */
-    rec = ag_apikey_find(s, key, len);
+    rec = find_record(r, s, key, len);
     if (rec != NULL) {
         m->id = rec->id;
         m->user = rec->user;

@@ -11,6 +11,7 @@ use Time::HiRes qw(sleep);
 
 use FindBin;
 use lib "$FindBin::Bin/lib";
+use AuthGateTest qw(slurp spit);
 use AuthGateTestKeys qw(%KEY %KEY_ID key_secret);
 
 plan tests => 23;
@@ -19,17 +20,6 @@ my $root = Apache::Test::vars('serverroot');
 my $tool = "$root/../authgate";
 my $file = "$root/conf/apikeys-reload.txt";
 my $url = '/apikey/reload/env.cgi';
-
-sub slurp { open my $fh, '<', $_[0] or die "$_[0]: $!"; local $/; <$fh> }
-
-# as the tool does: a new file renamed over the old one
-sub replace {
-    my $text = shift;
-    open my $fh, '>', "$file.tmp" or die "$file.tmp: $!";
-    print $fh $text;
-    close $fh;
-    rename "$file.tmp", $file or die "rename: $!";
-}
 
 # the reloader looks at the file at most once a second
 sub settle { sleep 1.2 }
@@ -57,7 +47,7 @@ ok t_cmp(user_of($KEY{before}), 'before', 'the key of the file at start');
 # makes what follows the same whichever process answers.
 
 # a file that turns bad
-replace($orig . "this is not a record\n");
+spit($file, $orig . "this is not a record\n");
 settle();
 ($user, $log) = logged(sub { user_of($KEY{before}) });
 ok t_cmp($user, 'before', 'a malformed file keeps the last good set');
@@ -74,7 +64,7 @@ ok t_cmp($log, qr/AG00302: AuthGateApiKeyFile \S+: cannot read file/,
          'with a warning');
 
 # the file back
-replace($orig);
+spit($file, $orig);
 settle();
 ($user, $log) = logged(sub { user_of($KEY{before}) });
 ok t_cmp($user, 'before', 'the file back: its key works');
@@ -104,7 +94,7 @@ ok t_cmp($log, qr/reason=revoked .*key_id=$KEY_ID{before}/, 'as revoked');
 ok t_cmp(user_of($new), 'newbie', 'the other key goes on');
 
 # the original again
-replace($orig);
+spit($file, $orig);
 settle();
 ok t_cmp(user_of($KEY{before}), 'before', 'the original file: its key works');
 ok t_cmp(user_of($new), 401, 'the added key is gone with it');

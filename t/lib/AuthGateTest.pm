@@ -16,7 +16,8 @@ use Apache::TestUtil qw(t_start_error_log_watch t_finish_error_log_watch
 
 our @EXPORT_OK = qw(basic challenges watch_log denials raw_request
                     server_port vhost_port client_run command_output
-                    log_mark log_wait_for configtest module_dir);
+                    log_mark log_wait_for configtest module_dir
+                    slurp spit);
 
 # The users of t/conf/users.htpasswd and t/conf/other.htpasswd.
 our %PASSWORD = (
@@ -209,6 +210,24 @@ sub run_program {
     my $out = <$fh>;
     close $fh;
     return (defined $out ? $out : '', $? >> 8);
+}
+
+# The content of FILE.
+sub slurp {
+    my $file = shift;
+    open my $fh, '<', $file or die "$file: $!";
+    local $/;
+    return scalar <$fh>;
+}
+
+# Replaces FILE with TEXT atomically (a new file renamed over it), as the
+# authgate tool and an operator's deployment do.
+sub spit {
+    my ($file, $text) = @_;
+    open my $fh, '>', "$file.new" or die "$file.new: $!";
+    print $fh $text;
+    close $fh or die "$file.new: $!";
+    rename "$file.new", $file or die "rename $file: $!";
 }
 
 1;

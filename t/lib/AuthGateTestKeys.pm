@@ -1,6 +1,6 @@
-# The API keys of the Apache::Test suite.  t/conf/apikeys.txt and
-# t/conf/apikeys-reload.txt hold their hashes; t/apikey_dbd.t puts the
-# dbd ones into SQLite.  They protect nothing but these tests.
+# The API keys of the Apache::Test suite.  t/conf/apikeys.txt,
+# t/conf/apikeys-reload.txt and t/conf/apikeys-memo.txt hold their hashes;
+# t/apikey_dbd.t puts the dbd ones into SQLite.  They protect nothing but these tests.
 package AuthGateTestKeys;
 use strict;
 use warnings;
@@ -21,6 +21,8 @@ our %KEY = (
     dbbad   => 'ag_b1d8d7bb33bbac22_JL2G35WVLjl0I59VS8vqjG9zrq55tysluJz8crxSja2',
     dbrevoked => 'ag_5d0c6f1e2b3a4958_Hq2Wm8RtY4uIo0PaSdF6gJkL1zXcV7bN3mQeW9rT5yU',
     dbnull  => 'ag_3ca8756d1bb57c3b_9Zuth4WL2T5PcHZpAXg6DPyhymsSxLHWlmylva4hh6s',
+    memo1   => 'ag_1075cd722c9ca2bb_H72wfHMnxS2AM5RjzsscQgvW3NSHSJNyPLWZxkp0mo6',
+    memo2   => 'ag_a1a21faa2f9b6b47_K1WpM513Aowubg0bTFt6d3dGzepi8RJdxBJw17XJSNe',
 );
 
 our %KEY_ID = map { $_ => substr($KEY{$_}, 3, 16) } grep { $KEY{$_} =~ /^ag_/ } keys %KEY;

@@ -15,6 +15,7 @@ use Time::HiRes ();
 use Apache::Test ();
 use Apache::TestRequest ();
 use Apache::TestUtil qw(t_start_error_log_watch t_finish_error_log_watch);
+use AuthGateTest qw(slurp spit);
 
 our @EXPORT = qw(tool sign claims b64u raw_token hs256_raw rs256_raw
                  bearer_get case token_in_logs slurp spit);
@@ -90,22 +91,6 @@ sub rs256_raw {
     my $sig = `openssl dgst -sha256 -sign $keyfile $tmp`;
     die "openssl dgst failed\n" if $? != 0;
     return $input . '.' . b64u($sig);
-}
-
-sub slurp {
-    my $file = shift;
-    open my $fh, '<', $file or die "$file: $!";
-    local $/;
-    return scalar <$fh>;
-}
-
-# Replaces FILE atomically, as an operator's deployment would.
-sub spit {
-    my ($file, $text) = @_;
-    open my $fh, '>', "$file.new" or die "$file.new: $!";
-    print $fh $text;
-    close $fh;
-    rename "$file.new", $file or die "rename $file: $!";
 }
 
 # GET PATH with TOKEN in Authorization (unless undef); extra headers.
