@@ -14,7 +14,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGateTest qw(log_mark);
 use AuthGateTestKeys qw(%KEY %KEY_ID);
 
-plan tests => 44;
+plan tests => 47;
 
 my $db = Apache::Test::vars('serverroot') . '/apikeys.db';
 Apache::TestRequest::module('authgate_apikey_dbd');
@@ -135,6 +135,21 @@ $res = GET '/apikey/dbdstock/env.cgi',
     Authorization => basic('alice-db', $KEY{dbalice});
 ok t_cmp($res->code, 200, 'AuthBasicProvider authgate, two columns: 200');
 ok t_cmp(env_of($res)->{AUTHGATE_SCOPE}, 'read write', 'scopes');
+
+# --- one keep-alive connection ----------------------------------------
+# The connection's memo of its last key is for AuthGateApiKeyFile only:
+# every request asks the database, so a row changed between two requests
+# of one connection is seen by the second.
+Apache::TestRequest::user_agent(keep_alive => 1, reset => 1);
+$res = GET '/apikey/dbd/env.cgi', 'X-API-Key' => $KEY{dbalice};
+ok t_cmp($res->code, 200, 'a key on a keep-alive connection: 200');
+sqlite("UPDATE api_keys SET revoked_at = 1700000000 WHERE id = 'db-alice';");
+$res = GET '/apikey/dbd/env.cgi', 'X-API-Key' => $KEY{dbalice};
+ok t_cmp($res->code, 401, 'revoked in the database meanwhile: 401');
+ok t_cmp(Apache::TestRequest::user_agent_request_num($res), 2,
+         '... as the second request of the same connection');
+sqlite("UPDATE api_keys SET revoked_at = NULL WHERE id = 'db-alice';");
+Apache::TestRequest::user_agent(reset => 1);
 
 # --- outages -----------------------------------------------------------
 sub outage {

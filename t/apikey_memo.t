@@ -16,7 +16,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGateTest qw(slurp spit);
 use AuthGateTestKeys qw(%KEY %KEY_ID);
 
-plan tests => 34;
+plan tests => 36;
 
 # One connection, so that every request meets the same process and the
 # same memo.
@@ -39,97 +39,69 @@ sub record {
                 'read') . "\n";
 }
 
-# The user the gate let in (or the status), and what it logged meanwhile.
-sub send_key {
-    my $name = shift;
+# One request with key NAME, and what it must give: the user let in (or
+# the status), where the record came from ('store' or 'memo', by the log
+# of the request), and LOGGED, a pattern the log must match, if given.
+sub case {
+    my ($what, $name, $want, $source, $logged) = @_;
     t_start_error_log_watch();
     my $res = GET $url, 'X-API-Key' => $KEY{$name};
     my $log = join '', grep { /AG00\d+:/ } t_finish_error_log_watch();
     my $user = $res->code == 200 && $res->content =~ /^REMOTE_USER=(.*)$/m
         ? $1 : $res->code;
-    return ($user, $log);
+    ok t_cmp($user, $want, $what);
+    ok t_cmp($log =~ $hit ? 'memo' : 'store', $source,
+             "$what: from the $source");
+    ok t_cmp($log, $logged, "$what: logged") if defined $logged;
 }
-
-# where the record came from, by the log of the request
-sub source { return $_[0] =~ $hit ? 'memo' : 'store' }
 
 my $orig = slurp($file);
 my $orig_revoked = slurp($revoked);
-my ($user, $log);
 
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 'memo1', 'a key, first sent');
-ok t_cmp(source($log), 'store', 'looked up in the file');
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 'memo1', 'the same key again');
-ok t_cmp(source($log), 'memo', 'found in the memo');
-
-($user, $log) = send_key('memo2');
-ok t_cmp($user, 'memo2', 'another key on the same connection');
-ok t_cmp(source($log), 'store', 'is not the memo\'s');
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 'memo1', 'the first key once more');
-ok t_cmp(source($log), 'store', 'was replaced in the memo by the other');
-($user, $log) = send_key('memo1');
-ok t_cmp(source($log), 'memo', 'and is the memo\'s again after one use');
+case('a key, first sent', 'memo1', 'memo1', 'store');
+case('the same key again', 'memo1', 'memo1', 'memo');
+case('another key on the same connection', 'memo2', 'memo2', 'store');
+case('the first key once more, replaced by the other', 'memo1', 'memo1',
+     'store');
+case('and once more', 'memo1', 'memo1', 'memo');
 
 # a revocation listed while the memo holds the key
 spit($revoked, "$orig_revoked$KEY_ID{memo1}\n");
 settle();
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 401, 'revoked in AuthGateRevocationFile: refused');
-ok t_cmp($log, qr/reason=revoked .*key_id=$KEY_ID{memo1}/, 'as revoked');
-ok t_cmp(source($log), 'memo', 'though the memo held the key');
+case('revoked in AuthGateRevocationFile', 'memo1', 401, 'memo',
+     qr/reason=revoked .*key_id=$KEY_ID{memo1}/);
 spit($revoked, $orig_revoked);
 settle();
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 'memo1', 'the revocation withdrawn: let in again');
-ok t_cmp(source($log), 'memo', 'from the memo');
+case('the revocation withdrawn', 'memo1', 'memo1', 'memo');
 
 # the key file reloaded: the memo's record is of the old file
 spit($file, record('memo1', user => 'memo1-renamed') . record('memo2'));
 settle();
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 'memo1-renamed', 'the file reloaded: the key\'s new record');
-ok t_cmp($log, qr/AG00301: AuthGateApiKeyFile \S+apikeys-memo.txt: reloaded/,
-         'the reload is logged');
-ok t_cmp(source($log), 'store', 'not the memo\'s record of the old file');
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 'memo1-renamed', 'the key again');
-ok t_cmp(source($log), 'memo', 'from the memo, which now holds the new record');
+case('the file reloaded with a new record of the key', 'memo1',
+     'memo1-renamed', 'store',
+     qr/AG00301: AuthGateApiKeyFile \S+apikeys-memo.txt: reloaded/);
+case('the key again, the memo holding the new record', 'memo1',
+     'memo1-renamed', 'memo');
 
 spit($file, record('memo2'));
 settle();
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 401, 'the key gone from the file: refused');
-ok t_cmp($log, qr/reason=apikey_unknown .*key_id=$KEY_ID{memo1}/,
-         'as unknown');
-ok t_cmp(source($log), 'store', 'the memo gave nothing');
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 401, 'and again');
-ok t_cmp(source($log), 'store', 'an unknown key is not remembered');
+case('the key gone from the file', 'memo1', 401, 'store',
+     qr/reason=apikey_unknown .*key_id=$KEY_ID{memo1}/);
+case('and again: an unknown key is not remembered', 'memo1', 401, 'store');
 
 # an expiry reached while the memo holds the key
 my $expires = time() + 3;
 spit($file, record('memo1', expires => $expires) . record('memo2'));
 settle();
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 'memo1', 'a key that expires in a moment: let in');
-ok t_cmp(source($log), 'store', 'looked up in the reloaded file');
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 'memo1', 'again, before its expiry');
-ok t_cmp(source($log), 'memo', 'from the memo');
+case('a key that expires in a moment', 'memo1', 'memo1', 'store');
+case('again, before its expiry', 'memo1', 'memo1', 'memo');
 sleep 0.1 while time() <= $expires;
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 401, 'past its expiry: refused');
-ok t_cmp($log, qr/reason=apikey_expired .*key_id=$KEY_ID{memo1}/,
-         'as expired');
-ok t_cmp(source($log), 'memo', 'though the memo held the key');
+case('past its expiry', 'memo1', 401, 'memo',
+     qr/reason=apikey_expired .*key_id=$KEY_ID{memo1}/);
 
 spit($file, $orig);
 spit($revoked, $orig_revoked);
 settle();
-($user, $log) = send_key('memo1');
-ok t_cmp($user, 'memo1', 'the fixtures back');
+case('the fixtures back', 'memo1', 'memo1', 'store');
 ok t_cmp(slurp($file), $orig, 'the key file is as it was');
 ok t_cmp(slurp($revoked), $orig_revoked, 'so is the revocation list');
