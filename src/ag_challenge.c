@@ -5,31 +5,79 @@
 #include "ag_challenge.h"
 #include "ag_header.h"
 
+/* Room for most challenges (a Digest one is about 200 octets) without
+ * growing. */
+#define CHALLENGE_SIZE 256
+
+/* The challenge is kept as its text, written as parameters are added:
+ * a 401 with several challenges is one of the most frequent answers a
+ * gate sends, and copying one text costs less than joining its parts. */
 struct ag_challenge {
     apr_pool_t *pool;
-    const char *scheme;
-    apr_array_header_t *params;  /* of const char *, "name=value" */
+    char *text;            /* "SCHEME" or "SCHEME a=b, c=d", terminated */
+    apr_size_t len;        /* strlen(text) */
+    apr_size_t size;       /* octets at text */
+    apr_size_t scheme_len;
 };
 
-/* "NAME=" (nothing when NAME is NULL) and then VALUE as a quoted-string:
+/* Room for MORE octets (and the terminating NUL) at the end of C's text;
+ * a text that has no room is copied into a larger allocation. */
+static char *room(ag_challenge *c, apr_size_t more)
+{
+    if (c->len + more + 1 > c->size) {
+        apr_size_t size = c->len + more + 1;
+        char *text;
+
+        size = size < CHALLENGE_SIZE ? CHALLENGE_SIZE : 2 * size;
+        text = apr_palloc(c->pool, size);
+        memcpy(text, c->text, c->len + 1);
+        c->text = text;
+        c->size = size;
+    }
+    return c->text + c->len;
+}
+
+/* Where a parameter of LEN octets goes: after " " if it is the first,
+ * after ", " if not.  The text is terminated after it. */
+static char *next_param(ag_challenge *c, apr_size_t len)
+{
+    int first = c->len == c->scheme_len;
+    char *o = room(c, len + (first ? 1 : 2));
+
+    if (!first)
+        *o++ = ',';
+    *o++ = ' ';
+    c->len = (apr_size_t)(o - c->text) + len;
+    c->text[c->len] = '\0';
+    return o;
+}
+
+/* The length of VALUE (LEN octets, the first PLAIN of them qdtext) as a
+ * quoted-string, DQUOTEs included. */
+static apr_size_t quoted_len(const char *value, apr_size_t len,
+                             apr_size_t plain)
+{
+    apr_size_t n = plain + 2, i;
+
+    for (i = plain; i < len; i++) {
+        unsigned char c = (unsigned char)value[i];
+
+        if (c == '"' || c == '\\')
+            n += 2;
+        else if (ag_header_is_qdtext(c))
+            n++;
+    }
+    return n;
+}
+
+/* VALUE as a quoted-string at O, which has room for quoted_len() octets:
  * '"' and '\' escaped, the other octets that are not qdtext (CTLs but
  * HTAB) left out.  Most values hold none of these and are copied whole. */
-static const char *quote_after(const char *name, const char *value,
-                               apr_pool_t *p)
+static void quote_into(char *o, const char *value, apr_size_t len,
+                       apr_size_t plain)
 {
-    apr_size_t nlen = name != NULL ? strlen(name) + 1 : 0;
-    apr_size_t len = strlen(value), n, plain, i;
-    char *out, *o;
+    apr_size_t i;
 
-    plain = ag_header_qdtext_span(value, len);
-    for (n = plain, i = plain; i < len; i++)
-        n += (value[i] == '"' || value[i] == '\\') ? 2 : 1;
-    out = o = apr_palloc(p, nlen + n + 3);
-    if (name != NULL) {
-        memcpy(o, name, nlen - 1);
-        o[nlen - 1] = '=';
-        o += nlen;
-    }
     *o++ = '"';
     memcpy(o, value, plain);
     o += plain;
@@ -43,14 +91,20 @@ static const char *quote_after(const char *name, const char *value,
         else if (ag_header_is_qdtext(c))
             *o++ = (char)c;
     }
-    *o++ = '"';
-    *o = '\0';
-    return out;
+    *o = '"';
 }
 
 const char *ag_quote(const char *value, apr_pool_t *p)
 {
-    return quote_after(NULL, value, p);
+    apr_size_t len = strlen(value), plain, n;
+    char *out;
+
+    plain = ag_header_qdtext_span(value, len);
+    n = quoted_len(value, len, plain);
+    out = apr_palloc(p, n + 1);
+    quote_into(out, value, len, plain);
+    out[n] = '\0';
+    return out;
 }
 
 const char *ag_unescape(const char *value, apr_pool_t *p)
@@ -72,57 +126,70 @@ ag_challenge *ag_challenge_make(const char *scheme, apr_pool_t *p)
     ag_challenge *c = apr_palloc(p, sizeof(*c));
 
     c->pool = p;
-    c->scheme = scheme;
-    c->params = apr_array_make(p, 6, sizeof(const char *));
+    c->scheme_len = strlen(scheme);
+    c->size = c->scheme_len < CHALLENGE_SIZE ? CHALLENGE_SIZE
+                                             : c->scheme_len + 1;
+    c->text = apr_palloc(p, c->size);
+    memcpy(c->text, scheme, c->scheme_len + 1);
+    c->len = c->scheme_len;
     return c;
 }
 
 void ag_challenge_add_quoted(ag_challenge *c, const char *name,
                              const char *value)
 {
-    APR_ARRAY_PUSH(c->params, const char *) = quote_after(name, value,
-                                                          c->pool);
+    apr_size_t nlen = strlen(name), len = strlen(value), plain;
+    char *o;
+
+    plain = ag_header_qdtext_span(value, len);
+    o = next_param(c, nlen + 1 + quoted_len(value, len, plain));
+    memcpy(o, name, nlen);
+    o[nlen] = '=';
+    quote_into(o + nlen + 1, value, len, plain);
 }
 
 void ag_challenge_add_token(ag_challenge *c, const char *name,
                             const char *value)
 {
+    apr_size_t nlen, len;
+    char *o;
+
     if (!ag_header_is_token(value)) {
         ag_challenge_add_quoted(c, name, value);
         return;
     }
-    APR_ARRAY_PUSH(c->params, const char *) =
-        apr_pstrcat(c->pool, name, "=", value, NULL);
+    nlen = strlen(name);
+    len = strlen(value);
+    o = next_param(c, nlen + 1 + len);
+    memcpy(o, name, nlen);
+    o[nlen] = '=';
+    memcpy(o + nlen + 1, value, len);
 }
 
 ag_challenge *ag_challenge_copy(const ag_challenge *c, apr_pool_t *p)
 {
     ag_challenge *copy = apr_palloc(p, sizeof(*copy));
 
+    *copy = *c;
     copy->pool = p;
-    copy->scheme = c->scheme;
-    copy->params = apr_array_copy_hdr(p, c->params);
+    copy->size = c->len < CHALLENGE_SIZE ? CHALLENGE_SIZE : 2 * c->len;
+    copy->text = apr_palloc(p, copy->size);
+    memcpy(copy->text, c->text, c->len + 1);
     return copy;
 }
 
 void ag_challenge_append(ag_challenge *c, const ag_challenge *more)
 {
-    apr_array_cat(c->params, more->params);
+    apr_size_t len;
+
+    if (more->len == more->scheme_len)
+        return;
+    /* MORE's parameters follow its scheme and one space */
+    len = more->len - more->scheme_len - 1;
+    memcpy(next_param(c, len), more->text + more->scheme_len + 1, len);
 }
 
 const char *ag_challenge_render(const ag_challenge *c, apr_pool_t *p)
 {
-    apr_size_t len = strlen(c->scheme);
-    char *out, *o;
-    int i;
-
-    for (i = 0; i < c->params->nelts; i++)
-        len += 2 + strlen(APR_ARRAY_IDX(c->params, i, const char *));
-    out = o = apr_palloc(p, len + 1);
-    o = stpcpy(o, c->scheme);
-    for (i = 0; i < c->params->nelts; i++) {
-        o = stpcpy(o, i == 0 ? " " : ", ");
-        o = stpcpy(o, APR_ARRAY_IDX(c->params, i, const char *));
-    }
-    return out;
+    return apr_pstrmemdup(p, c->text, c->len);
 }

@@ -108,6 +108,37 @@ int main(void)
                "a long parameter name, and a short one after it");
     }
 
+    {
+        char big[601];
+        const char *first, *want;
+        ag_challenge *c = ag_challenge_make("Digest", p), *copy, *none;
+
+        memset(big, 'r', 600);
+        big[600] = '\0';
+        ag_challenge_add_token(c, "algorithm", "MD5");
+        first = ag_challenge_render(c, p);
+        ag_challenge_add_quoted(c, "realm", big);
+        ag_challenge_add_token(c, "stale", "true");
+        want = apr_pstrcat(p, "Digest algorithm=MD5, realm=\"", big,
+                           "\", stale=true", NULL);
+        is_str(ag_challenge_render(c, p), want,
+               "a challenge longer than its first allocation grows");
+        is_str(first, "Digest algorithm=MD5",
+               "... and what was rendered before it grew is unchanged");
+        copy = ag_challenge_copy(c, p);
+        ag_challenge_add_token(copy, "userhash", "true");
+        is_str(ag_challenge_render(copy, p),
+               apr_pstrcat(p, want, ", userhash=true", NULL),
+               "a long challenge copied and added to");
+        none = ag_challenge_make("Digest", p);
+        ag_challenge_append(none, ag_challenge_make("unused", p));
+        is_str(ag_challenge_render(none, p), "Digest",
+               "appending a challenge without parameters adds nothing");
+        ag_challenge_append(none, c);
+        is_str(ag_challenge_render(none, p), want,
+               "appended to a challenge without parameters: one space");
+    }
+
     is_str(ag_unescape("say \\\"hi\\\" \\\\ bye", p), "say \"hi\" \\ bye",
            "unescape resolves quoted-pairs");
     is_str(ag_unescape("a\\bc", p), "abc", "escaped ordinary char");
