@@ -15,6 +15,7 @@ use MIME::Base64 qw(encode_base64);
 
 use FindBin;
 use lib "$FindBin::Bin/lib";
+use AuthGateTest qw(slurp);
 use AuthGateTestKeys qw(%KEY key_secret);
 
 my @names = sort keys %KEY;
@@ -46,8 +47,6 @@ for my $name (@names) {
     }
 }
 ok t_cmp($server_errors, 0, "$sent requests, none answered with a 5xx");
-
-sub slurp { open my $fh, '<', $_[0] or die "$_[0]: $!"; local $/; my $text = <$fh>; $text // '' }
 
 my $logs = Apache::Test::vars('t_logs');
 my @files = qw(error_log apikey_error_log access_log);

@@ -357,16 +357,18 @@ for my $alg (qw(SHA-256 MD5)) {
         '... no nextnonce yet';
     select undef, undef, undef, 2.6;
     $res = GET '/digest-short/index.html',
-        Authorization => digest_auth(challenge => $c, user => 'alice', ha1 => $ha1,
-                                     uri => '/digest-short/index.html', nc => 2);
+        Authorization => scalar digest_auth(
+            challenge => $c, user => 'alice', ha1 => $ha1,
+            uri => '/digest-short/index.html', nc => 2);
     is $res->code, 200, 'after 2.6 s: 200';
     like $res->header('Authentication-Info') // '', qr/nextnonce="[A-Za-z0-9_-]{48}"/,
         '... with a nextnonce: less than a fifth of its life is left';
     select undef, undef, undef, 0.6;
     my $mark = log_mark();
     $res = GET '/digest-short/index.html',
-        Authorization => digest_auth(challenge => $c, user => 'alice', ha1 => $ha1,
-                                     uri => '/digest-short/index.html', nc => 3);
+        Authorization => scalar digest_auth(
+            challenge => $c, user => 'alice', ha1 => $ha1,
+            uri => '/digest-short/index.html', nc => 3);
     is $res->code, 401, 'after 3.2 s, a right response: 401';
     my @c = challenges($res);
     ok @c == 2 && $c[0]{stale} eq 'true' && $c[1]{stale} eq 'true',
@@ -374,8 +376,9 @@ for my $alg (qw(SHA-256 MD5)) {
     is_deeply [denials($mark)], ['digest_stale'], '... digest_stale';
     # The client retries with what it already has (HA1), asking nobody.
     $res = GET '/digest-short/index.html',
-        Authorization => digest_auth(challenge => $c[0], user => 'alice', ha1 => $ha1,
-                                     uri => '/digest-short/index.html');
+        Authorization => scalar digest_auth(
+            challenge => $c[0], user => 'alice', ha1 => $ha1,
+            uri => '/digest-short/index.html');
     is $res->code, 200, 'the retry with the fresh nonce and the same HA1: 200';
 
     $mark = log_mark();

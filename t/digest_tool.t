@@ -11,6 +11,7 @@ use Apache::Test qw(-withtestmore);
 use Apache::TestRequest qw(GET);
 use File::Temp qw(tempdir);
 use DigestTest;
+use AuthGateTest qw(slurp);
 
 my $root = Apache::Test::vars('serverroot');
 my $tool = "$root/../authgate";
@@ -32,16 +33,10 @@ sub login {
     my ($user, $pass, $alg) = @_;
     my $c = fresh_challenge('/digest-live/index.html', $alg // 'SHA-256');
     return GET('/digest-live/index.html',
-               Authorization => digest_auth(challenge => $c, user => $user,
-                                            password => $pass,
-                                            uri => '/digest-live/index.html'))
+               Authorization => scalar digest_auth(
+                   challenge => $c, user => $user, password => $pass,
+                   uri => '/digest-live/index.html'))
         ->code;
-}
-
-sub slurp {
-    open my $fh, '<', shift or return '';
-    local $/;
-    return scalar <$fh>;
 }
 
 ok -x $tool, "the authgate tool is there ($tool)";

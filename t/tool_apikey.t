@@ -8,14 +8,16 @@ use Digest::SHA qw(sha256_hex);
 use File::Temp qw(tempdir);
 use Time::Local qw(timegm);
 
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use AuthGateTest qw(slurp);
+
 plan tests => 79;
 
 my $tool = Apache::Test::vars('serverroot') . '/../authgate';
 my $dir = tempdir(CLEANUP => 1);
 my $file = "$dir/keys";
 my $KEY_RE = qr/^ag_([0-9a-f]{16})_[0-9A-Za-z]{43}$/;
-
-sub slurp { open my $fh, '<', $_[0] or return undef; local $/; <$fh> }
 
 # (exit code, stdout, stderr) of the tool run with ARGS
 sub run {

@@ -84,7 +84,8 @@ sub fresh_challenge {
 # qop, nc (a number) or nc_text, cnonce, body (auth-int), userhash,
 # username_star (RFC 8187 form), realm, nonce, opaque (override the
 # challenge's), response (send this instead of the right one).
-# In list context: the value and the response hash sent.
+# In list context: the value, the response hash sent, the cnonce and the
+# HA1; so a header list takes it as `Authorization => scalar digest_auth`.
 sub digest_auth {
     my %a = @_;
     my $c = $a{challenge} || {};
