@@ -9,6 +9,7 @@
 #include <openssl/rand.h>
 
 #include "ag_apikey.h"
+#include "ag_file.h"
 #include "ag_hash.h"
 
 #define FIELDS 7
@@ -489,6 +490,10 @@ apr_status_t ag_apikey_parse(const char *data, apr_size_t len,
 
     if (len > AG_APIKEY_MAX_FILE) {
         *err = "file too large";
+        return APR_EINVAL;
+    }
+    if ((lineno = ag_file_nul_line(data, len)) != 0) {
+        *err = apr_psprintf(p, "line %u: a NUL byte", lineno);
         return APR_EINVAL;
     }
     max_recs = len / MIN_RECORD_LINE + 1;

@@ -1,5 +1,11 @@
+#include <errno.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <apr_errno.h>
 #include <apr_file_io.h>
+#include <apr_portable.h>
 #include <apr_strings.h>
 
 #include "ag_file.h"
@@ -32,6 +38,19 @@ int ag_file_stamp_equal(const ag_file_stamp *a, const ag_file_stamp *b)
 {
     return a->device == b->device && a->inode == b->inode &&
            a->size == b->size && a->mtime == b->mtime;
+}
+
+unsigned ag_file_nul_line(const char *data, apr_size_t len)
+{
+    const char *nul = memchr(data, '\0', len), *s;
+    unsigned line = 1;
+
+    if (nul == NULL)
+        return 0;
+    for (s = data; (s = memchr(s, '\n', (apr_size_t)(nul - s))) != NULL;
+         s++)
+        line++;
+    return line;
 }
 
 apr_status_t ag_file_read(const char *path, apr_size_t max, char **data,
@@ -76,6 +95,25 @@ done:
     return rv;
 }
 
+/* Gives F the owner and group of the file at PATH, where there is one and
+ * we may (root may give both; another user only a group it belongs to):
+ * the server reads the file as its own user, so an operator gives the file
+ * its group, and a rewrite must not take it away.  What cannot be kept is
+ * left as it is (the tool warns). */
+static void keep_owner(apr_file_t *f, const char *path)
+{
+    struct stat old;
+    apr_os_file_t fd;
+
+    if (stat(path, &old) != 0)
+        return;
+    apr_os_file_get(&fd, f);
+    if (fchown(fd, old.st_uid, old.st_gid) == 0)
+        return;
+    if (fchown(fd, (uid_t)-1, old.st_gid) != 0)
+        return;     /* neither: the tool says so */
+}
+
 apr_status_t ag_file_write_atomic(const char *path, const void *data,
                                   apr_size_t len, apr_fileperms_t perms,
                                   apr_pool_t *p)
@@ -89,6 +127,7 @@ apr_status_t ag_file_write_atomic(const char *path, const void *data,
                                   APR_FOPEN_EXCL | APR_FOPEN_BINARY, p);
     if (rv != APR_SUCCESS)
         return rv;
+    keep_owner(f, path);
     rv = apr_file_perms_set(tmp, perms);
     if (rv == APR_SUCCESS || rv == APR_ENOTIMPL)
         rv = apr_file_write_full(f, data, len, &written);
@@ -100,6 +139,51 @@ apr_status_t ag_file_write_atomic(const char *path, const void *data,
     if (rv != APR_SUCCESS)
         apr_file_remove(tmp, p);
     return rv;
+}
+
+/* How often ag_file_lock() follows a file replaced while it waited: more
+ * than any number of writers queued behind one another would need. */
+#define LOCK_TRIES 1000
+
+/* 1 when F is still the file at PATH (not replaced since it was opened). */
+static int still_at(apr_file_t *f, const char *path, apr_pool_t *p)
+{
+    apr_finfo_t held, now;
+
+    return apr_file_info_get(&held, APR_FINFO_IDENT, f) == APR_SUCCESS &&
+           apr_stat(&now, path, APR_FINFO_IDENT, p) == APR_SUCCESS &&
+           held.device == now.device && held.inode == now.inode;
+}
+
+apr_status_t ag_file_lock(const char *path, int create, apr_fileperms_t perms,
+                          apr_pool_t *p)
+{
+    apr_int32_t flags = APR_FOPEN_READ |
+                        (create ? APR_FOPEN_CREATE : 0);
+    int tries;
+
+    for (tries = 0; tries < LOCK_TRIES; tries++) {
+        apr_os_file_t fd;
+        apr_file_t *f;
+        apr_status_t rv = apr_file_open(&f, path, flags, perms, p);
+        int rc;
+
+        if (rv != APR_SUCCESS)
+            return rv;
+        apr_os_file_get(&fd, f);
+        while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR)
+            ;
+        if (rc != 0) {
+            rv = APR_FROM_OS_ERROR(errno);
+            apr_file_close(f);
+            return rv;
+        }
+        /* F stays open, and locked, until P goes */
+        if (still_at(f, path, p))
+            return APR_SUCCESS;
+        apr_file_close(f);
+    }
+    return APR_EBUSY;
 }
 
 /* --- reloading ------------------------------------------------------- */

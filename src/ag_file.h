@@ -37,15 +37,35 @@ apr_status_t ag_file_stamp_get(const char *path, ag_file_stamp *stamp,
 
 int ag_file_stamp_equal(const ag_file_stamp *a, const ag_file_stamp *b);
 
+/* The line (from 1) of the first NUL byte in LEN bytes of DATA, or 0
+ * when there is none.  The files the gate reads are text: a NUL anywhere,
+ * in a comment too, makes the parsers refuse the file, so that nothing
+ * that reads it as a C string (the tool rewriting it) loses what follows. */
+unsigned ag_file_nul_line(const char *data, apr_size_t len);
+
 /* rw-r-----: what the tool gives the files it writes. */
 #define AG_FILE_PERMS_0640 \
     (APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD)
 
 /* Replaces PATH with LEN bytes of DATA, mode PERMS (APR_FPROT_* bits),
- * atomically. */
+ * atomically.  The new file keeps the owner and group of the one it
+ * replaces where the caller may give them (root: both; another user: a
+ * group it belongs to). */
 apr_status_t ag_file_write_atomic(const char *path, const void *data,
                                   apr_size_t len, apr_fileperms_t perms,
                                   apr_pool_t *p);
+
+/* Waits for, then takes, an exclusive lock on PATH for a read-change-write
+ * of it, so that two writers of one file (two `authgate` commands) run one
+ * after the other and neither loses the other's change.  The lock is
+ * flock(2) on the file itself; since every write renames a new file over
+ * the old one, a lock taken on a file that was replaced meanwhile is let
+ * go and taken again on the new one.  With CREATE a missing PATH is made
+ * (empty, mode PERMS); without it, a missing PATH is APR_ENOENT.  The lock
+ * lasts as long as P.  Readers (the server) take no lock: they never see
+ * half a file anyway. */
+apr_status_t ag_file_lock(const char *path, int create, apr_fileperms_t perms,
+                          apr_pool_t *p);
 
 /* Turns a file's bytes into the object the gate uses.  Allocates from P,
  * a pool of its own that lives exactly as long as the object.  On failure

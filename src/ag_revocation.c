@@ -3,6 +3,7 @@
 #include <apr_hash.h>
 #include <apr_strings.h>
 
+#include "ag_file.h"
 #include "ag_revocation.h"
 
 struct ag_revocation {
@@ -23,8 +24,8 @@ apr_status_t ag_revocation_parse(const char *data, apr_size_t len,
     unsigned line = 0;
 
     rev->ids = apr_hash_make(p);
-    if (memchr(data, '\0', len) != NULL) {
-        *err = "holds a NUL byte";
+    if ((line = ag_file_nul_line(data, len)) != 0) {
+        *err = apr_psprintf(p, "line %u: a NUL byte", line);
         return APR_EINVAL;
     }
     while (s < end) {

@@ -5,6 +5,7 @@
 #include <apr_lib.h>
 #include <apr_strings.h>
 
+#include "ag_file.h"
 #include "ag_userfile.h"
 
 struct ag_userfile {
@@ -200,6 +201,10 @@ apr_status_t ag_userfile_parse(const char *data, apr_size_t len, void *baton,
     const char *s = data, *end = data + len;
     int lineno = 0, h;
 
+    if ((lineno = (int)ag_file_nul_line(data, len)) != 0) {
+        *err = apr_psprintf(p, "line %d: a NUL byte", lineno);
+        return APR_EINVAL;
+    }
     f->by_name = apr_hash_make(p);
     for (h = 0; h < AG_DIGEST_HASH__COUNT; h++)
         f->by_userhash[h] = apr_hash_make(p);

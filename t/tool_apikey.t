@@ -12,7 +12,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGateTest qw(slurp);
 
-plan tests => 79;
+plan tests => 94;
 
 my $tool = Apache::Test::vars('serverroot') . '/../authgate';
 my $dir = tempdir(CLEANUP => 1);
@@ -190,3 +190,71 @@ ok t_cmp($rc, 2, 'an unknown id: 2');
 ok t_cmp($rc, 2, 'no id: 2');
 ($rc) = run('apikey', 'revoke', "$dir/none", $id);
 ok t_cmp($rc, 2, 'a missing file: 2');
+
+# --- files the tool must not lose or shut the server out of -------------
+
+# a NUL byte in a comment: the file is refused whole, never cut at the NUL
+my $nul = "$dir/nul";
+open $fh, '>', $nul or die;
+print $fh "# keys\n# a\0b\n", grep { !/^#/ } split /^/, $after;
+close $fh;
+$before = slurp($nul);
+($rc, $out, $err) = run('apikey', 'add', $nul, 'zed');
+ok t_cmp($rc, 2, 'add to a file with a NUL in a comment: 2');
+ok t_cmp($err, qr/line 2: a NUL byte/, 'the line is named');
+ok t_cmp($out, '', 'no key printed');
+($rc) = run('apikey', 'revoke', $nul, 'old1');
+ok t_cmp($rc, 2, 'revoke in it: 2');
+ok t_cmp(slurp($nul), $before, 'the file is untouched');
+
+# commands on one file at once wait for each other: none loses the
+# others' changes, and a revocation is never undone by an add
+my $busy = "$dir/busy";
+($rc, $out) = run('apikey', 'add', $busy, 'victim');
+my ($victim) = $out =~ /^ag_([0-9a-f]{16})_/;
+my @pids;
+for my $n (1 .. 12) {
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        open STDOUT, '>', "$dir/busy.out$n" or die;
+        open STDERR, '>', '/dev/null' or die;
+        exec $tool, 'apikey', ($n == 6 ? ('revoke', $busy, $victim)
+                                       : ('add', $busy, "user$n")) or die;
+    }
+    push @pids, $pid;
+}
+my $failed = 0;
+for (@pids) { waitpid $_, 0; $failed++ if $? != 0 }
+ok t_cmp($failed, 0, '12 commands at once on one file: each exits 0');
+($rc, $out) = run('apikey', 'list', $busy);
+my %status = map { (split /\t/)[1, 2] } grep { !/^ID\t/ } split /\n/, $out;
+ok t_cmp(scalar(grep { /^user\d+$/ } keys %status), 11,
+         'every key added at once is in the file');
+ok t_cmp($status{victim}, 'revoked', 'and the revocation among them holds');
+my $stored = 0;
+for my $n (grep { $_ != 6 } 1 .. 12) {
+    my ($key) = (slurp("$dir/busy.out$n") // '') =~ /^(ag_\S+)$/m;
+    $stored++ if $key && index(slurp($busy), sha256_hex($key)) >= 0;
+}
+ok t_cmp($stored, 11, 'each key printed is the one stored');
+
+# a file readable by all becomes 0640: the tool says the server may be
+# shut out, rather than letting a revocation go unnoticed
+chmod 0644, $busy or die;
+my ($some) = grep { $status{$_} eq 'active' } sort keys %status;
+my ($some_id) = $out =~ /^([0-9a-f]{16})\t\Q$some\E\t/m;
+($rc, $out, $err) = run('apikey', 'revoke', $busy, $some_id);
+ok t_cmp($rc, 0, 'revoke in a file of mode 0644: 0');
+ok t_cmp($err, qr/warning: .*readable by all users.*0640/,
+         'with a warning that the server must still be able to read it');
+ok t_cmp((stat $busy)[2] & 07777, 0640, 'the file is 0640');
+
+# a key that cannot be shown is not stored
+$before = slurp($busy);
+SKIP: {
+    skip 'no /dev/full', 3 unless -c '/dev/full';
+    system("'$tool' apikey add '$busy' ghost >/dev/full 2>'$dir/err'");
+    ok t_cmp($? >> 8, 2, 'add with standard output full: 2');
+    ok t_cmp(slurp("$dir/err"), qr/nothing was stored/, 'it says so');
+    ok t_cmp(slurp($busy), $before, 'and the file is untouched');
+}

@@ -3,8 +3,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <apr_file_info.h>
 #include <apr_general.h>
+#include <apr_strings.h>
 
+#include "ag_file.h"
 #include "authgate.h"
 
 static const ag_tool_command commands[] = {
@@ -33,6 +36,52 @@ int ag_tool_is_help(const char *arg)
 {
     return arg != NULL &&
            (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0);
+}
+
+static const char *errtext(apr_status_t rv, apr_pool_t *p)
+{
+    char buf[256];
+
+    return apr_pstrdup(p, apr_strerror(rv, buf, sizeof(buf)));
+}
+
+int ag_tool_lock(const char *path, int create, apr_pool_t *p)
+{
+    apr_status_t rv = ag_file_lock(path, create, AG_FILE_PERMS_0640, p);
+
+    /* a missing file is for the command's own reading to report */
+    if (rv == APR_SUCCESS || (!create && APR_STATUS_IS_ENOENT(rv)))
+        return AG_EXIT_OK;
+    return ag_tool_fail(AG_EXIT_USAGE, "%s: cannot lock: %s", path,
+                        errtext(rv, p));
+}
+
+int ag_tool_write(const char *path, const char *data, apr_size_t len,
+                  apr_pool_t *p)
+{
+    apr_int32_t wanted = APR_FINFO_GROUP | APR_FINFO_PROT;
+    apr_finfo_t before, after;
+    int had = apr_stat(&before, path, wanted, p) == APR_SUCCESS;
+    apr_status_t rv;
+
+    rv = ag_file_write_atomic(path, data, len, AG_FILE_PERMS_0640, p);
+    if (rv != APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "%s: cannot write: %s", path,
+                            errtext(rv, p));
+    if (!had || apr_stat(&after, path, wanted, p) != APR_SUCCESS)
+        return AG_EXIT_OK;
+    /* The server reads the file as its own user, often not the tool's:
+     * say so when the new file may have shut it out. */
+    if (apr_gid_compare(before.group, after.group) != APR_SUCCESS)
+        fprintf(stderr, "authgate: warning: %s now belongs to another group "
+                "than before; make sure the server can still read it (see "
+                "authgate(1), FILES)\n", path);
+    else if ((before.protection & APR_FPROT_WREAD) &&
+             !(after.protection & APR_FPROT_WREAD))
+        fprintf(stderr, "authgate: warning: %s was readable by all users "
+                "and is now mode 0640; make sure the server can still read "
+                "it, through its group (see authgate(1), FILES)\n", path);
+    return AG_EXIT_OK;
 }
 
 static int usage(FILE *out, int code)

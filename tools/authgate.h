@@ -26,6 +26,17 @@ int ag_tool_jwks(int argc, const char *const *argv, apr_pool_t *p);
 int ag_tool_fail(int code, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* Takes the lock of PATH for a read-change-write (ag_file_lock), made
+ * when missing if CREATE; an exit code, with a message on failure.  A
+ * missing PATH without CREATE is left to the command to report. */
+int ag_tool_lock(const char *path, int create, apr_pool_t *p);
+
+/* Writes LEN bytes of DATA over PATH atomically, mode 0640, warning when
+ * the server may no longer read the new file (its group changed, or the
+ * old one was readable by all); an exit code, with a message on failure. */
+int ag_tool_write(const char *path, const char *data, apr_size_t len,
+                  apr_pool_t *p);
+
 /* 1 when ARG is -h or --help. */
 int ag_tool_is_help(const char *arg);
 

@@ -172,23 +172,11 @@ static int store(const char *path, const char *data, apr_size_t len,
 {
     ag_apikey_store *s;
     const char *err = NULL;
-    apr_finfo_t before, after;
-    int had = apr_stat(&before, path, APR_FINFO_GROUP, p) == APR_SUCCESS;
-    apr_status_t rv;
 
     if (ag_apikey_parse(data, len, &s, &err, p) != APR_SUCCESS)
         return ag_tool_fail(AG_EXIT_USAGE, "%s: refusing to write a "
                             "malformed file (%s)", path, err);
-    rv = ag_file_write_atomic(path, data, len, AG_FILE_PERMS_0640, p);
-    if (rv != APR_SUCCESS)
-        return ag_tool_fail(AG_EXIT_USAGE, "%s: cannot write: %s", path,
-                            errstr(rv, p));
-    if (had && apr_stat(&after, path, APR_FINFO_GROUP, p) == APR_SUCCESS &&
-        apr_gid_compare(before.group, after.group) != APR_SUCCESS)
-        fprintf(stderr, "authgate: warning: %s now belongs to another group "
-                "than before; make sure the server can still read it (see "
-                "authgate(1), FILES)\n", path);
-    return AG_EXIT_OK;
+    return ag_tool_write(path, data, len, p);
 }
 
 /* --- add -------------------------------------------------------------- */
@@ -228,7 +216,8 @@ static int cmd_add(int argc, const char *const *argv, apr_pool_t *p)
             return ag_tool_fail(AG_EXIT_USAGE, "--expires: %s is in the "
                                 "past", a.expires);
     }
-    if ((rc = load(path, 1, &kf, p)) != AG_EXIT_OK)
+    if ((rc = ag_tool_lock(path, 1, p)) != AG_EXIT_OK ||
+        (rc = load(path, 1, &kf, p)) != AG_EXIT_OK)
         return rc;
 
     for (tries = 0;; tries++) {
@@ -249,10 +238,16 @@ static int cmd_add(int argc, const char *const *argv, apr_pool_t *p)
     text = apr_pstrcat(p, kf.exists && kf.len > 0 ? kf.data : FILE_HEADER,
                        kf.len > 0 && kf.data[kf.len - 1] != '\n' ? "\n" : "",
                        ag_apikey_record_format(&rec, p), "\n", NULL);
-    if ((rc = store(path, text, strlen(text), p)) != AG_EXIT_OK)
-        return rc;
+    /* shown first: a key that cannot be shown is not stored */
     printf("%s\n", key);
-    fflush(stdout);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return ag_tool_fail(AG_EXIT_USAGE, "cannot write the key to "
+                            "standard output; nothing was stored");
+    if ((rc = store(path, text, strlen(text), p)) != AG_EXIT_OK) {
+        fprintf(stderr, "authgate: the key printed was not stored: it does "
+                "not work\n");
+        return rc;
+    }
     fprintf(stderr, "authgate: key %s for %s added to %s; it is shown "
             "only now\n", id, rec.user, path);
     return AG_EXIT_OK;
@@ -297,6 +292,9 @@ static int cmd_list(int argc, const char *const *argv, apr_pool_t *p)
                                  : "never",
                ag_apikey_time_format(rec->created, p), rec->scopes);
     }
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return ag_tool_fail(AG_EXIT_USAGE, "cannot write to standard "
+                            "output");
     return AG_EXIT_OK;
 }
 
@@ -332,7 +330,8 @@ static int cmd_revoke(int argc, const char *const *argv, apr_pool_t *p)
         return usage(usage_revoke, AG_EXIT_OK);
     if (a.npos != 2)
         return usage(usage_revoke, AG_EXIT_USAGE);
-    if ((rc = load(a.pos[0], 0, &kf, p)) != AG_EXIT_OK)
+    if ((rc = ag_tool_lock(a.pos[0], 0, p)) != AG_EXIT_OK ||
+        (rc = load(a.pos[0], 0, &kf, p)) != AG_EXIT_OK)
         return rc;
     found = ag_apikey_find_id(kf.store, a.pos[1]);
     if (found == NULL)

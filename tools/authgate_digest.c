@@ -156,6 +156,8 @@ static int store(const char *path, const char *realm, const char *user,
     apr_status_t rv;
     int replaced = 0, rc;
 
+    if ((rc = ag_tool_lock(path, 1, p)) != AG_EXIT_OK)
+        return rc;
     rv = ag_file_read(path, AG_USERFILE_MAX, &data, &len, NULL, p);
     if (rv != APR_SUCCESS && !APR_STATUS_IS_ENOENT(rv))
         return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s: %s", path,
@@ -163,10 +165,8 @@ static int store(const char *path, const char *realm, const char *user,
     rc = merge(path, data, len, entry, line, &out, &replaced, p);
     if (rc != AG_EXIT_OK)
         return rc;
-    rv = ag_file_write_atomic(path, out, strlen(out), AG_FILE_PERMS_0640, p);
-    if (rv != APR_SUCCESS)
-        return ag_tool_fail(AG_EXIT_USAGE, "cannot write %s: %s", path,
-                            errtext(rv, p));
+    if ((rc = ag_tool_write(path, out, strlen(out), p)) != AG_EXIT_OK)
+        return rc;
     printf("%s user %s in realm %s\n", replaced ? "Changed" : "Added", user,
            realm);
     return AG_EXIT_OK;

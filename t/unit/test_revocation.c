@@ -31,7 +31,8 @@ int main(void)
     big[sizeof(big) - 1] = '\0';
     ok(ag_revocation_parse(big, strlen(big), NULL, &out, &err, p) !=
            APR_SUCCESS, "an over-long line is an error");
-    ok(ag_revocation_parse("a\0b", 3, NULL, &out, &err, p) != APR_SUCCESS,
-       "a NUL byte is an error");
+    ok(ag_revocation_parse("a\nb\0c", 5, NULL, &out, &err, p) !=
+           APR_SUCCESS, "a NUL byte is an error");
+    is_str(err, "line 2: a NUL byte", "... naming its line");
     return tap_done();
 }

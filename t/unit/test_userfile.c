@@ -133,5 +133,15 @@ int main(void)
            ag_userfile_check_name("") != NULL &&
            ag_userfile_check_name("J\xc3\xa4s\xc3\xb8n Doe") == NULL,
        "names: no ':', not empty, UTF-8 allowed");
+    {
+        static const char text[] = "# users\n\n# a\0b\n";
+        void *out = NULL;
+        const char *e = NULL;
+
+        ok(ag_userfile_parse(text, sizeof(text) - 1, NULL, &out, &e,
+                             tap_pool()) != APR_SUCCESS,
+           "a NUL byte in a comment line refuses the file");
+        is_str(e, "line 3: a NUL byte", "... naming its line");
+    }
     return tap_done();
 }
