@@ -574,9 +574,11 @@ static void digest_authenticate(request_rec *r, const authgate_dir_conf *conf,
         return;
     }
     /* a subrequest of a request let in spends no count and gets no
-     * Authentication-Info: it needs no rspauth either */
+     * Authentication-Info: it needs no rspauth either.  The method is the
+     * client's, which it hashed: a subrequest or an internal redirect is a
+     * GET whatever the client sent. */
     initial = initial_granted(r);
-    if (!ag_digest_verify_rspauth(req, ha1, r->method, body,
+    if (!ag_digest_verify_rspauth(req, ha1, initial_request(r)->method, body,
                                   initial ? NULL : rspauth)) {
         refuse(res, AG_R_DIGEST_BAD_RESPONSE, HTTP_UNAUTHORIZED);
         return;

@@ -118,6 +118,19 @@ for my $alg (qw(SHA-512-256-sess SHA-256-sess MD5-sess)) {
     like $res->content, qr/^REMOTE_USER=alice$/m, '... the CGI ran for alice';
     is_deeply [denials($mark)], [], '... the subrequest reused the count '
         . 'without a replay refusal';
+
+    # A subrequest is a GET whatever the client sent: its response is
+    # checked against the client's method, the one the client hashed.
+    # (No body: the CGI does not read one, and mod_cgid may then reset.)
+    $c = fresh_challenge('/digest-idx/', 'SHA-256');
+    $mark = log_mark();
+    $res = POST '/digest-idx/', content => '',
+        Authorization => scalar digest_auth(
+            challenge => $c, user => 'alice', password => 'wonderland',
+            uri => '/digest-idx/', method => 'POST');
+    is $res->code, 200, 'a POST whose index is in another location: 200';
+    like $res->content, qr/^REMOTE_USER=alice$/m, '... the CGI ran for alice';
+    is_deeply [denials($mark)], [], '... and nothing was refused';
 }
 
 # --- userhash and username* ---------------------------------------------------
