@@ -42,6 +42,9 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     authgate_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
     conf->schemes = MERGE_PTR(schemes);
+    /* Where the schemes in force were set, whichever section that was. */
+    conf->schemes_where = add->schemes != NULL ? add->schemes_where
+                                               : base->schemes_where;
     conf->preflight = MERGE_INT(preflight);
     conf->basic_providers = MERGE_PTR(basic_providers);
     conf->apikey_file = MERGE_PTR(apikey_file);
@@ -77,6 +80,7 @@ static const char *set_schemes(cmd_parms *cmd, void *dconf, int argc,
     if (argc == 0)
         return "AuthGateSchemes: name at least one scheme";
     conf->schemes = apr_array_make(cmd->pool, argc, sizeof(ag_scheme_id));
+    conf->schemes_where = cmd->directive;
     for (i = 0; i < argc; i++) {
         ag_scheme_id id = ag_scheme_lookup(argv[i]);
 

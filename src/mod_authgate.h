@@ -58,6 +58,9 @@ typedef struct authgate_bearer_conf authgate_bearer_conf;
  * "not set here": the merge takes the parent's value. */
 typedef struct {
     apr_array_header_t *schemes;          /* of ag_scheme_id, in order */
+    const ap_directive_t *schemes_where;  /* the AuthGateSchemes line that
+                                             set SCHEMES, for messages;
+                                             NULL when not known */
     int preflight;                        /* AuthGatePreflight */
     authn_provider_list *basic_providers; /* AuthGateBasicProvider */
     ag_reloader *apikey_file;             /* AuthGateApiKeyFile */
@@ -267,6 +270,17 @@ int authgate_revoked(request_rec *r, const authgate_dir_conf *conf,
 /* mod_authgate_schemecheck.c: at start, every section where a scheme is
  * enabled has what the scheme needs (authgate_scheme.check). */
 int authgate_check_schemes(apr_pool_t *ptemp, server_rec *s);
+/* For a check's message: where CONF's schemes come from,
+ * "AuthGateSchemes at FILE:LINE", or its default when none applies. */
+const char *authgate_schemes_origin(const authgate_dir_conf *conf,
+                                    apr_pool_t *p);
+
+/* mod_authgate_section.c: the node of ap_conftree that opened section I
+ * of SECTIONS, server S's sec_dir (IS_DIR) or sec_url; NULL when it
+ * cannot be told (a section not made from the configuration files). */
+const ap_directive_t *authgate_section_node(server_rec *s,
+                                            const apr_array_header_t *sections,
+                                            int i, int is_dir, apr_pool_t *p);
 
 /* mod_authgate_authn_list.c: appends the authn provider NAME to *LIST,
  * checking that it can check passwords (or, with REALM_HASH, supply

@@ -267,8 +267,9 @@ static void apikey_challenge(request_rec *r, const authgate_dir_conf *conf,
 static const char *apikey_check(const authgate_dir_conf *conf, apr_pool_t *p)
 {
     if (conf->apikey_file == NULL && conf->apikey_dbd == NULL)
-        return "ApiKey is enabled (AuthGateSchemes) but no "
-               "AuthGateApiKeyFile or AuthGateApiKeyDBD applies";
+        return apr_psprintf(p, "ApiKey is enabled (%s) but no "
+                            "AuthGateApiKeyFile or AuthGateApiKeyDBD "
+                            "applies", authgate_schemes_origin(conf, p));
     return NULL;
 }
 

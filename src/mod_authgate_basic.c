@@ -127,9 +127,10 @@ static const char *basic_check(const authgate_dir_conf *conf, apr_pool_t *p)
         authgate_authn_list_or_default(conf->basic_providers, &dflt, 0);
 
     if (item == NULL)
-        return "Basic is enabled (AuthGateSchemes) but no "
-               "AuthGateBasicProvider applies and the default provider, "
-               "file, is not loaded (mod_authn_file)";
+        return apr_psprintf(p, "Basic is enabled (%s) but no "
+                            "AuthGateBasicProvider applies and the default "
+                            "provider, file, is not loaded (mod_authn_file)",
+                            authgate_schemes_origin(conf, p));
     for (; item != NULL; item = item->next)
         if (item->provider == &authgate_authn_provider &&
             conf->apikey_file == NULL && conf->apikey_dbd == NULL)

@@ -897,9 +897,9 @@ static const char *bearer_check(const authgate_dir_conf *conf, apr_pool_t *p)
     int i;
 
     if (bc == NULL || bc->keys == NULL || bc->keys->nelts == 0)
-        return "Bearer is enabled (AuthGateSchemes, whose default is "
-               "Bearer) but no AuthGateJWTKeyFile or AuthGateJWTSecret "
-               "applies";
+        return apr_psprintf(p, "Bearer is enabled (%s) but no "
+                            "AuthGateJWTKeyFile or AuthGateJWTSecret applies",
+                            authgate_schemes_origin(conf, p));
     if (bc->algs == 0)
         return NULL;
     for (i = 0; i < bc->keys->nelts; i++) {

@@ -658,9 +658,10 @@ static const char *digest_check(const authgate_dir_conf *conf, apr_pool_t *p)
     const authn_provider_list *item = providers(conf, &dflt);
 
     if (item == NULL)
-        return "Digest is enabled (AuthGateSchemes) but no "
-               "AuthGateDigestProvider applies and the default provider, "
-               "file, is not loaded (mod_authn_file)";
+        return apr_psprintf(p, "Digest is enabled (%s) but no "
+                            "AuthGateDigestProvider applies and the default "
+                            "provider, file, is not loaded (mod_authn_file)",
+                            authgate_schemes_origin(conf, p));
     for (; item != NULL; item = item->next)
         if (is_authgate_provider(item) && conf->user_file == NULL)
             return "AuthGateDigestProvider authgate is asked but no "

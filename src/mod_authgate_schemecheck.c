@@ -1,7 +1,7 @@
 /* At start (and in `apachectl configtest`): every section that uses
  * AuthType AuthGate has, for each scheme it enables, something to check
  * the credentials against (authgate_scheme.check), else the start stops
- * naming the section.
+ * naming the section and the file and line it opens on.
  *
  * A section's configuration is merged the way a request for the section's
  * own path would see it: the server's defaults, then every section of the
@@ -44,16 +44,48 @@ static ap_conf_vector_t *merged_section(apr_pool_t *p, server_rec *s,
     return merged;
 }
 
+const char *authgate_schemes_origin(const authgate_dir_conf *conf,
+                                    apr_pool_t *p)
+{
+    const ap_directive_t *d = conf->schemes_where;
+
+    if (conf->schemes == NULL)
+        return "AuthGateSchemes, whose default is Bearer";
+    if (d == NULL || d->filename == NULL)    /* not set from a file */
+        return "AuthGateSchemes";
+    return apr_psprintf(p, "AuthGateSchemes at %s:%d", d->filename,
+                        d->line_num);
+}
+
+/* "<Location /x> (FILE:LINE)" for section I of SECTIONS; without the
+ * place when the configuration tree cannot tell it, as the section is
+ * still worth naming. */
+static const char *section_name(apr_pool_t *p, server_rec *s,
+                                apr_array_header_t *sections, int i,
+                                int is_dir)
+{
+    const core_dir_config *own = ap_get_core_module_config(
+        ((ap_conf_vector_t **)sections->elts)[i]);
+    const ap_directive_t *node =
+        authgate_section_node(s, sections, i, is_dir, p);
+    const char *name = apr_psprintf(p, "<%s %s%s>",
+                                    is_dir ? "Directory" : "Location",
+                                    own->r ? "~ " : "", own->d ? own->d : "");
+
+    if (node == NULL || node->filename == NULL)
+        return name;
+    return apr_psprintf(p, "%s (%s:%d)", name, node->filename,
+                        node->line_num);
+}
+
 static int check_sections(apr_pool_t *p, server_rec *s,
-                          apr_array_header_t *sections, const char *kind,
+                          apr_array_header_t *sections, int is_dir,
                           APR_OPTIONAL_FN_TYPE(authn_ap_auth_type) *auth_type)
 {
     int i, k;
 
     for (i = 0; sections != NULL && i < sections->nelts; i++) {
         ap_conf_vector_t *v = merged_section(p, s, sections, i);
-        core_dir_config *own = ap_get_core_module_config(
-            ((ap_conf_vector_t **)sections->elts)[i]);
         const authgate_dir_conf *conf = ap_get_module_config(v,
                                                              &authgate_module);
         const apr_array_header_t *schemes;
@@ -75,8 +107,8 @@ static int check_sections(apr_pool_t *p, server_rec *s,
 
             if (err != NULL) {
                 ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                             "AG00320: <%s %s%s>: %s", kind,
-                             own->r ? "~ " : "", own->d ? own->d : "", err);
+                             "AG00320: %s: %s",
+                             section_name(p, s, sections, i, is_dir), err);
                 return HTTP_INTERNAL_SERVER_ERROR;
             }
         }
@@ -96,10 +128,9 @@ int authgate_check_schemes(apr_pool_t *ptemp, server_rec *s)
         core_server_config *sconf =
             ap_get_core_module_config(s->module_config);
 
-        rv = check_sections(ptemp, s, sconf->sec_url, "Location", auth_type);
+        rv = check_sections(ptemp, s, sconf->sec_url, 0, auth_type);
         if (rv == OK)
-            rv = check_sections(ptemp, s, sconf->sec_dir, "Directory",
-                                auth_type);
+            rv = check_sections(ptemp, s, sconf->sec_dir, 1, auth_type);
     }
     return rv;
 }

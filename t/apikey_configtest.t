@@ -41,7 +41,7 @@ my @bad = (
       'a query without its parameter' ],
 );
 
-plan tests => 4 + 3 * @bad;
+plan tests => 6 + 3 * @bad;
 
 # httpd -t on INSIDE in a <Location /gate> for ApiKey, with a DBD driver.
 sub apikey_configtest {
@@ -71,9 +71,28 @@ for my $case (@bad) {
 }
 
 # ApiKey enabled with nothing to check keys against: the start stops,
-# naming the section.
-($rc, $out) = apikey_configtest('AuthGateApiKeyHeader X-Partner-Key');
+# naming the section and the AuthGateSchemes line, each with its file
+# and line.
+my ($conf, $location_line);
+($rc, $out, $conf, undef, undef, $location_line) =
+    apikey_configtest('AuthGateApiKeyHeader X-Partner-Key');
+my $schemes_line = $location_line + 3;   # the section's third line
 ok t_cmp($rc != 0, 1, 'ApiKey without a key store: httpd -t fails');
 ok t_cmp($out,
-         qr/AG00320: <Location \/gate>: ApiKey is enabled .* no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
+         qr/AG00320: <Location \/gate> \(\Q$conf\E:$location_line\): ApiKey is enabled \(AuthGateSchemes at \Q$conf\E:$schemes_line\) but no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
          'ApiKey without a key store: the section and the directives named');
+
+# The same where ApiKey is enabled by an outer section and the section
+# that fails holds no AuthGate directive: each is named where it is.
+my $server_line;
+($rc, $out, $conf, undef, $server_line, $location_line) = configtest(
+    name     => 'apikey_configtest',
+    server   => [ '<Location /gate>', '    AuthGateSchemes ApiKey',
+                  '</Location>' ],
+    location => '/gate/v2',
+    section  => [ 'AuthType AuthGate', 'AuthName "api"' ]);
+$schemes_line = $server_line + 1;
+ok t_cmp($rc != 0, 1, 'ApiKey enabled outside the section: httpd -t fails');
+ok t_cmp($out,
+         qr/AG00320: <Location \/gate\/v2> \(\Q$conf\E:$location_line\): ApiKey is enabled \(AuthGateSchemes at \Q$conf\E:$schemes_line\) but no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
+         'ApiKey enabled outside the section: both places named');

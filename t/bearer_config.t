@@ -4,13 +4,14 @@ use strict;
 use warnings FATAL => 'all';
 
 use Apache::Test;
+use Apache::TestUtil qw(t_cmp);
 use File::Temp ();
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use AuthGateTest qw(configtest);
 
-plan tests => 13;
+plan tests => 17;
 
 my $t = $FindBin::Bin;
 my $dir = File::Temp->newdir;
@@ -65,17 +66,41 @@ refused('an HMAC key shorter than the hash',
         qr/AuthGateJWTSecret: HMAC key of 12 bytes is shorter than the hash/);
 refused('a secret that is neither file: nor base64:',
         'AuthGateJWTSecret s3cret', qr/AuthGateJWTSecret: a secret is/);
-refused('Bearer enabled with no key', '',
-        qr/AG00320: <Location \/x>: Bearer is enabled .* no AuthGateJWTKeyFile or AuthGateJWTSecret applies/);
-refused('an allow-list that fits none of the keys',
-        qq{AuthGateJWTKeyFile "$pub"\nAuthGateJWTAlgorithms ES256},
-        qr/AG00320: <Location \/x>: AuthGateJWTAlgorithms ES256 allows none of the algorithms of the keys/);
 refused('AuthGateTokenCache inside a Location',
         qq{AuthGateJWTKeyFile "$pub"\nAuthGateTokenCache 10},
         qr/AuthGateTokenCache not allowed in <Location> context/);
 refused('an unknown key option',
         qq{AuthGateJWTKeyFile "$pub" issuer=x colour=blue},
         qr/AuthGateJWTKeyFile: unknown option 'colour=blue'/);
+
+# A section with nothing to check tokens against stops the start, naming
+# the section with its file and line.  Two assertions: httpd -t on BODY
+# inside <Location /x> fails, and says "AG00320: <Location /x>
+# (FILE:LINE): " and then what WANT returns for FILE and the line of
+# BODY.
+sub section_refused {
+    my ($name, $body, $want) = @_;
+    my ($rc, $out, $conf, $line, undef, $location_line) = configtest(
+        name => 'httpd', dir => "$dir", location => '/x',
+        section => [ 'AuthType AuthGate', 'AuthName "api"',
+                     'Require valid-user' ],
+        body => $body);
+    my $message = $want->($conf, $line);
+    ok t_cmp($rc != 0, 1, "$name: httpd -t fails");
+    ok t_cmp($out,
+             qr/AG00320: <Location \/x> \(\Q$conf\E:$location_line\): $message/,
+             "$name: the section named with its file and line");
+}
+
+section_refused('Bearer enabled by default with no key', '',
+    sub { qr/Bearer is enabled \(AuthGateSchemes, whose default is Bearer\) but no AuthGateJWTKeyFile or AuthGateJWTSecret applies/ });
+section_refused('Bearer enabled by AuthGateSchemes with no key',
+    'AuthGateSchemes Bearer',
+    sub { my ($conf, $line) = @_;
+          qr/Bearer is enabled \(AuthGateSchemes at \Q$conf\E:$line\) but no AuthGateJWTKeyFile or AuthGateJWTSecret applies/ });
+section_refused('an allow-list that fits none of the keys',
+    qq{AuthGateJWTKeyFile "$pub"\nAuthGateJWTAlgorithms ES256},
+    sub { qr/AuthGateJWTAlgorithms ES256 allows none of the algorithms of the keys/ });
 
 # A JWKS entry that cannot be used is skipped with a warning at start,
 # naming the directive and the file; the file's other keys load.

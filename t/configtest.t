@@ -61,15 +61,19 @@ for my $case (@bad) {
 }
 
 # A section that enables Basic with nothing to check passwords against
-# stops the start, naming the section.
-($rc, $out) = configtest(
+# stops the start, naming the section and the AuthGateSchemes line, each
+# with its file and line.
+my ($conf, $location_line);
+($rc, $out, $conf, undef, undef, $location_line) = configtest(
     name => 'configtest', minimal => 0,
     modules => [ qw(mpm_prefork authn_core authz_core authz_user) ],
     section => [ 'AuthType AuthGate', 'AuthGateSchemes Basic',
                  'Require valid-user' ]);
-ok t_cmp($out, qr/AG00320: <Location \/gate>: Basic is enabled \(AuthGateSchemes\) but no AuthGateBasicProvider applies and the default provider, file, is not loaded/,
-         'Basic with no provider and mod_authn_file not loaded: refused');
-($rc, $out) = gate_configtest('AuthGateBasicProvider authgate');
+my $schemes_line = $location_line + 2;   # the section's second line
+ok t_cmp($out, qr/AG00320: <Location \/gate> \(\Q$conf\E:$location_line\): Basic is enabled \(AuthGateSchemes at \Q$conf\E:$schemes_line\) but no AuthGateBasicProvider applies and the default provider, file, is not loaded/,
+         'Basic with no provider and mod_authn_file not loaded: refused, naming where');
+($rc, $out, $conf, undef, undef, $location_line) =
+    gate_configtest('AuthGateBasicProvider authgate');
 ok t_cmp($rc != 0, 1, 'AuthGateBasicProvider authgate without keys: httpd -t fails');
-ok t_cmp($out, qr/AG00320: <Location \/gate>: AuthGateBasicProvider authgate is asked but no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
-         'AuthGateBasicProvider authgate without keys: the message names the section');
+ok t_cmp($out, qr/AG00320: <Location \/gate> \(\Q$conf\E:$location_line\): AuthGateBasicProvider authgate is asked but no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
+         'AuthGateBasicProvider authgate without keys: the message names the section and its line');

@@ -8,7 +8,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 
 use Apache::Test qw(-withtestmore);
-use Apache::TestUtil qw(t_write_file);
+use Apache::TestUtil qw(t_cmp t_write_file);
 use File::Temp qw(tempdir);
 use AuthGateTest qw(configtest);
 
@@ -112,19 +112,26 @@ for my $case (@cases) {
 }
 
 # Where the realm hashes come from is settled at start too: a section
-# that could only answer 503 stops the start, naming the section.
+# that could only answer 503 stops the start, naming the section (and
+# the AuthGateSchemes line that enables Digest), each with its file and
+# line.
 ($rc, $out) = digest_configtest('AuthUserFile users');
 ok $rc == 0 && $out =~ /Syntax OK/,
    'no AuthGateDigestProvider, mod_authn_file loaded: the default, file, is used'
     or diag $out;
-($rc, $out) = digest_configtest([], undef,
+my ($conf, $location_line);
+($rc, $out, $conf, undef, undef, $location_line) = digest_configtest([], undef,
     [ qw(mpm_prefork authn_core authz_core authz_user) ]);
-ok $rc != 0 && $out =~ /AG00320: <Location \/x>: Digest is enabled \(AuthGateSchemes\) but no AuthGateDigestProvider applies and the default provider, file, is not loaded/,
-   'configtest refuses Digest with no provider and mod_authn_file not loaded'
-    or diag $out;
-($rc, $out) = digest_configtest('AuthGateDigestProvider file authgate');
-ok $rc != 0 && $out =~ /AG00320: <Location \/x>: AuthGateDigestProvider authgate is asked but no AuthGateUserFile applies/,
-   'configtest refuses the authgate provider without AuthGateUserFile'
-    or diag $out;
+my $schemes_line = $location_line + 2;   # the section's second line
+ok t_cmp($rc != 0, 1,
+         'Digest with no provider and mod_authn_file not loaded: configtest fails');
+ok t_cmp($out, qr/AG00320: <Location \/x> \(\Q$conf\E:$location_line\): Digest is enabled \(AuthGateSchemes at \Q$conf\E:$schemes_line\) but no AuthGateDigestProvider applies and the default provider, file, is not loaded/,
+         'configtest refuses Digest with no provider and mod_authn_file not loaded');
+($rc, $out, $conf, undef, undef, $location_line) =
+    digest_configtest('AuthGateDigestProvider file authgate');
+ok t_cmp($rc != 0, 1,
+         'the authgate provider without AuthGateUserFile: configtest fails');
+ok t_cmp($out, qr/AG00320: <Location \/x> \(\Q$conf\E:$location_line\): AuthGateDigestProvider authgate is asked but no AuthGateUserFile applies/,
+         'configtest refuses the authgate provider without AuthGateUserFile');
 
 done_testing;

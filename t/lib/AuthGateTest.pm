@@ -142,7 +142,8 @@ sub command_output {
 #   body      the lines under test, after them
 # Lines are an array reference or one string of lines.  Returns the exit
 # status, the output, the configuration's path, the number of the first
-# line of BODY and that of the first server-level line.
+# line of BODY, that of the first server-level line and that of the
+# <Location> line.
 sub configtest {
     my (%args) = @_;
     die 'configtest: no name' unless $args{name};
@@ -167,14 +168,15 @@ sub configtest {
     }
     push @lines, qq{LoadModule authgate_module "$top/mod_authgate.so"};
     my $server_line = @lines + 1;
-    push @lines, config_lines($args{server}),
-                 '<Location ' . ($args{location} || '/gate') . '>',
+    push @lines, config_lines($args{server});
+    my $location_line = @lines + 1;
+    push @lines, '<Location ' . ($args{location} || '/gate') . '>',
                  map { "    $_" } config_lines($args{section});
     my $body_line = @lines + 1;
     push @lines, (map { "    $_" } config_lines($args{body})), '</Location>';
     t_write_file($conf, join("\n", @lines, ''));
     my ($out, $rc) = command_output($vars->{httpd}, '-t', '-f', $conf);
-    return ($rc, $out, $conf, $body_line, $server_line);
+    return ($rc, $out, $conf, $body_line, $server_line, $location_line);
 }
 
 # The lines of LINES: an array reference, one string, or undef (none).
