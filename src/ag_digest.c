@@ -480,6 +480,7 @@ static apr_status_t read_flags(const digest_params *dp,
         return APR_EINVAL;
     }
     req->qop = ag_digest_qop_lookup(v);
+    req->qop_text = v;
     if (req->qop == 0) {
         *why = "unknown qop";
         return APR_EINVAL;
@@ -568,7 +569,8 @@ static void request_digest(EVP_MD_CTX *ctx, const ag_digest_request *req,
     kd[1] = req->nonce;
     kd[2] = req->nc_text;
     kd[3] = req->cnonce;
-    kd[4] = ag_digest_qop_name(req->qop);
+    kd[4] = req->qop_text != NULL ? req->qop_text
+                                  : ag_digest_qop_name(req->qop);
     kd[5] = ha2;
     hash_joined_in(ctx, hash, kd, 6, out);
 }

@@ -111,6 +111,7 @@ typedef struct {
     const char *cnonce;
     const char *opaque;     /* NULL when not sent */
     const char *nc_text;    /* the 8 hex digits as sent: they are hashed */
+    const char *qop_text;   /* qop as sent (any case): it is hashed */
     apr_uint32_t nc;
     ag_digest_alg alg;      /* AG_DIGEST_NONE for an algorithm not known
                                here (alg_name says which); MD5 when the

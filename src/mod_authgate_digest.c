@@ -551,6 +551,9 @@ static void digest_authenticate(request_rec *r, const authgate_dir_conf *conf,
     if (!req->userhash)
         res->user = req->username;
     if (secret == NULL) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
+                      "AG00418: no nonce secret: Digest cannot check "
+                      "nonces (see AG00405 at start)");
         refuse(res, AG_R_BACKEND_UNAVAILABLE, HTTP_SERVICE_UNAVAILABLE);
         return;
     }

@@ -168,6 +168,16 @@ static void test_rfc_examples(void)
                        "Circle Of Life"), "GET", NULL),
        "upper-case nc is read as 10 and hashed as sent");
 
+    /* qop is a token matched in any case, and hashed as sent too */
+    req = parse_req("Digest username=\"Mufasa\", realm=\"testrealm@host.com\","
+                    " nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
+                    "uri=\"/dir/index.html\", qop=AUTH, nc=00000001, "
+                    "cnonce=\"0a4f113b\", "
+                    "response=\"389109b310bc4cfc538ebec7701e34bd\"", NULL);
+    ok(req && req->qop == AG_DIGEST_QOP_AUTH && ag_digest_verify(
+           req, ha1_of(AG_DIGEST_HASH_MD5, "Mufasa", "testrealm@host.com",
+                       "Circle Of Life"), "GET", NULL),
+       "qop=AUTH is qop auth, and hashed as sent");
 }
 
 /* The response and its rspauth from one call, as the module makes them.
