@@ -211,6 +211,21 @@ struct ag_reloader {
     char err_buf[256];      /* a parse error outlives the parse's pool */
 };
 
+/* Why RL's file could not be read, in RL's buffer: "cannot read file:
+ * Permission denied" tells an operator what to fix. */
+static void read_error(ag_reloader *rl, apr_status_t rv, const char **err)
+{
+    char why[128];
+
+    if (rv == APR_ENOSPC) {
+        *err = "file too large";
+        return;
+    }
+    apr_snprintf(rl->err_buf, sizeof(rl->err_buf), "cannot read file: %s",
+                 apr_strerror(rv, why, sizeof(why)));
+    *err = rl->err_buf;
+}
+
 /* Reads and parses the file into a new generation with one reference. */
 static apr_status_t load_gen(ag_reloader *rl, ag_reload_gen **out,
                              ag_file_stamp *stamp, const char **err)
@@ -228,7 +243,7 @@ static apr_status_t load_gen(ag_reloader *rl, ag_reload_gen **out,
     }
     rv = ag_file_read(rl->path, rl->max, &data, &len, stamp, pool);
     if (rv != APR_SUCCESS) {
-        *err = rv == APR_ENOSPC ? "file too large" : "cannot read file";
+        read_error(rl, rv, err);
         apr_pool_destroy(pool);
         return rv;
     }
@@ -310,7 +325,7 @@ static ag_reload_event check_file(ag_reloader *rl, const ag_file_stamp *now,
             return AG_RELOAD_NONE;
         rl->failed_stamp = gone;
         rl->failed_valid = 1;
-        *err = "cannot read file";
+        read_error(rl, rv, err);
         return AG_RELOAD_FAILED;
     }
     if (ag_file_stamp_equal(&stamp, now) ||

@@ -19,7 +19,7 @@ t_write_file($bad_keys, "# a comment\nk1:abc:alice:-:1:-:\n");
 # [directive inside <Location /gate>, expected message, what]
 my @bad = (
     [ qq{AuthGateApiKeyFile "$vars->{t_logs}/none.txt"},
-      qr/AuthGateApiKeyFile: cannot load '\S+none.txt': cannot read file/,
+      qr/AuthGateApiKeyFile: cannot load '\S+none.txt': cannot read file: No such file or directory/,
       'a missing key file' ],
     [ qq{AuthGateApiKeyFile "$bad_keys"},
       qr/AuthGateApiKeyFile: cannot load '\S+apikeys-bad.txt': line 2: bad key hash/,

@@ -60,7 +60,7 @@ unlink $file or die "unlink: $!";
 settle();
 ($user, $log) = logged(sub { user_of($KEY{before}) });
 ok t_cmp($user, 'before', 'a vanished file keeps the last good set');
-ok t_cmp($log, qr/AG00302: AuthGateApiKeyFile \S+: cannot read file/,
+ok t_cmp($log, qr/AG00302: AuthGateApiKeyFile \S+: cannot read file: No such file or directory/,
          'with a warning');
 
 # the file back

@@ -205,7 +205,8 @@ static int cmd_add(int argc, const char *const *argv, apr_pool_t *p)
         (ag_apikey_scopes_normalize(a.scopes, &scopes, p) != APR_SUCCESS ||
          !ag_apikey_scopes_valid(scopes)))
         return ag_tool_fail(AG_EXIT_USAGE, "--scopes: scope names are "
-                            "printable ASCII without '\"' or '\\'");
+                            "printable ASCII without '\"' or '\\', at most "
+                            "%d bytes in all", AG_APIKEY_MAX_SCOPES);
     if (a.expires != NULL) {
         if (ag_apikey_expiry_parse(a.expires, now, &rec.expires) !=
             APR_SUCCESS)

@@ -156,6 +156,12 @@ int main(void)
        "a directory is not read");
     ok(ag_file_read(apr_pstrcat(p, dir, "/none", NULL), 100, &data, &len,
                     NULL, p) != APR_SUCCESS, "a missing file fails");
+    err = NULL;
+    ok(ag_reloader_create(&rl, apr_pstrcat(p, dir, "/none", NULL), 100, 1,
+                          parse_text, &parses, &err, p) != APR_SUCCESS &&
+           err != NULL &&
+           strcmp(err, "cannot read file: No such file or directory") == 0,
+       "a missing file: the message says why");
     put(path, "two!");
     ok(ag_file_stamp_get(path, &s2, p) == APR_SUCCESS &&
            !ag_file_stamp_equal(&s1, &s2), "a rewrite changes the stamp");
