@@ -289,6 +289,14 @@ static void insert(ag_store_table *t, ag_store_kind kind,
     t->used++;
 }
 
+void ag_store_table_retire(ag_store_table *t)
+{
+    int k;
+
+    for (k = 0; k < AG_STORE_KIND__COUNT; k++)
+        t->horizon[k] = APR_INT64_MAX;
+}
+
 apr_status_t ag_store_table_update(ag_store_table *t, ag_store_kind kind,
                                    const unsigned char *key, apr_time_t now,
                                    ag_store_update_fn fn, void *baton)

@@ -107,6 +107,15 @@ ag_store_table *ag_store_table_init(void *mem, apr_size_t size,
  * SIZE and version of this code, or NULL. */
 ag_store_table *ag_store_table_attach(void *mem, apr_size_t size);
 
+/* Gives T up for another table (a new AuthGateStateStore size): from now
+ * on a key T does not hold may have been recorded elsewhere, so every
+ * horizon moves to the end of time.  Processes that still use T (the
+ * children of the last generation, finishing) then answer a nonce first
+ * seen in the new table stale=true, instead of taking it for new and
+ * letting a count spent there be spent again here.  Records T holds keep
+ * working.  The caller holds the lock. */
+void ag_store_table_retire(ag_store_table *t);
+
 /* The update operation, without locking: the caller holds the lock. */
 apr_status_t ag_store_table_update(ag_store_table *t, ag_store_kind kind,
                                    const unsigned char *key, apr_time_t now,

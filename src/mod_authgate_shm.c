@@ -10,7 +10,9 @@
  * nonce-counts stay tracked.  Old and new children share one table and
  * one mutex while the old ones finish.  A new size (AuthGateStateStore
  * shm:SIZE) gives a new, empty table: the nonces in use then are answered
- * stale=true once. */
+ * stale=true once, and the old table is given up (ag_store_table_retire)
+ * so that the old children do not take nonces first used under the new
+ * one for new. */
 #include <apr_shm.h>
 #include <apr_global_mutex.h>
 
@@ -219,6 +221,24 @@ static int setup_secret(server_rec *s, apr_pool_t *pconf)
     return OK;
 }
 
+/* Marks the last generation's table given up (ag_store_table_retire), for
+ * the old children that still use it. */
+static void retire_table(void)
+{
+    ag_store_table *old = ag_store_table_attach(
+        apr_shm_baseaddr_get(retained->shm), retained->size);
+    int locked;
+
+    if (old == NULL)
+        return;
+    /* A mutex that fails here fails the old children too: they refuse
+     * every Digest request (AG00413), so the table is given up anyway. */
+    locked = apr_global_mutex_lock(retained->mutex) == APR_SUCCESS;
+    ag_store_table_retire(old);
+    if (locked)
+        apr_global_mutex_unlock(retained->mutex);
+}
+
 /* The table of SIZE bytes: the retained one when it fits, else new. */
 static int setup_table(server_rec *s, apr_size_t size)
 {
@@ -231,7 +251,9 @@ static int setup_table(server_rec *s, apr_size_t size)
             : NULL;
         if (state_table == NULL) {
             /* Children of the last generation keep their own mapping of
-             * it until they exit. */
+             * it until they exit: what they do with it must not undo the
+             * new table's replay checks. */
+            retire_table();
             apr_shm_destroy(retained->shm);
             retained->shm = NULL;
         }

@@ -169,6 +169,29 @@ static void test_table(void)
 
 /* The warning of a full table: evictions reported once per interval,
  * each counted in one report. */
+/* A table given up for a new one answers any key it lacks as possibly
+ * dropped, and still serves the records it holds. */
+static void test_retire(void)
+{
+    apr_size_t size = 64 * 1024;
+    void *mem = apr_pcalloc(tap_pool(), size);
+    ag_store_table *t = ag_store_table_init(mem, size, 100);
+    op o;
+
+    run(t, AG_STORE_KIND_NONCE, 1, AG_STORE_PUT, 150, 200, 7);
+    ag_store_table_retire(t);
+    o = run(t, AG_STORE_KIND_NONCE, 2, AG_STORE_KEEP, 0, 300, 0);
+    ok(!o.found && o.horizon == APR_INT64_MAX,
+       "retired: an unknown key's horizon is the end of time");
+    o = run(t, AG_STORE_KIND_NONCE, 1, AG_STORE_KEEP, 0, 300, 0);
+    ok(o.found && o.old == 7, "retired: a record it holds is still found");
+    run(t, AG_STORE_KIND_NONCE, 3, AG_STORE_REMOVE, 0, 300, 0);
+    run(t, AG_STORE_KIND_NONCE, 1, AG_STORE_REMOVE, 0, 300, 0);
+    o = run(t, AG_STORE_KIND_NONCE, 1, AG_STORE_KEEP, 0, 300, 0);
+    ok(!o.found && o.horizon == APR_INT64_MAX,
+       "retired: the horizon stays at the end of time");
+}
+
 static void test_eviction_report(void)
 {
     apr_size_t size = 64 * 1024, cap = ag_store_table_capacity(size);
@@ -228,6 +251,7 @@ int main(void)
 {
     test_spec();
     test_table();
+    test_retire();
     test_eviction_report();
     test_memory_store();
     return tap_done();
