@@ -223,6 +223,24 @@ ag_reason authgate_apikey_lookup(request_rec *r,
 
 /* --- the scheme ------------------------------------------------------- */
 
+/* 1 when the key came from a header (the key header or Authorization)
+ * while the query, where this section takes keys, carries one as well (or
+ * a malformed one): which of the two the client meant is not the gate's
+ * to guess. */
+static int also_in_query(request_rec *r, const authgate_dir_conf *conf)
+{
+    const char *auth = r->proxyreq == PROXYREQ_PROXY ? "Proxy-Authorization"
+                                                     : "Authorization";
+    const char *q = NULL;
+
+    if (conf->apikey_query == NULL || conf->apikey_query[0] == '\0' ||
+        (apr_table_get(r->headers_in, header_name(conf)) == NULL &&
+         apr_table_get(r->headers_in, auth) == NULL))
+        return 0;
+    return query_param(r, conf->apikey_query, &q) != APR_SUCCESS ||
+           q != NULL;
+}
+
 static void apikey_authenticate(request_rec *r, const authgate_dir_conf *conf,
                                 const ag_credentials *cred,
                                 authgate_result *res)
@@ -232,6 +250,14 @@ static void apikey_authenticate(request_rec *r, const authgate_dir_conf *conf,
     apr_size_t len;
 
     if (key == NULL || !ag_apikey_key_valid(key, len = strlen(key))) {
+        res->reason = AG_R_MALFORMED;
+        res->status = HTTP_BAD_REQUEST;
+        return;
+    }
+    if (also_in_query(r, conf)) {
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                      "AG00504: an API key in a header and in the query "
+                      "parameter %s", conf->apikey_query);
         res->reason = AG_R_MALFORMED;
         res->status = HTTP_BAD_REQUEST;
         return;

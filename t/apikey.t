@@ -12,7 +12,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGateTestKeys qw(%KEY %KEY_ID);
 
-plan tests => 61;
+plan tests => 66;
 
 sub env_of {
     my $res = shift;
@@ -70,6 +70,20 @@ ok t_cmp($res->code, 400, 'the parameter twice: 400');
 
 $res = GET '/apikey/query/env.cgi', 'X-API-Key' => $KEY{alice};
 ok t_cmp(env_of($res)->{REMOTE_USER}, 'alice', 'the header still works');
+($res, $log) = get_logged "/apikey/query/env.cgi?api_key=$KEY{quinn}",
+    'X-API-Key' => $KEY{alice};
+ok t_cmp($res->code, 400, 'a key in the header and in the query: 400');
+ok t_cmp($log, qr/reason=malformed scheme=apikey/, '... malformed');
+$res = GET "/apikey/query/env.cgi?api_key=$KEY{alice}",
+    Authorization => "ApiKey $KEY{alice}";
+ok t_cmp($res->code, 400,
+         'Authorization: ApiKey and the query, even with one key: 400');
+$res = GET "/apikey/query/env.cgi?x=1", 'X-API-Key' => $KEY{alice};
+ok t_cmp($res->code, 200, 'the header and a query without the key: 200');
+$res = GET "/apikey/file/env.cgi?api_key=$KEY{quinn}",
+    'X-API-Key' => $KEY{alice};
+ok t_cmp($res->code, 200,
+         'where the query is not read, a parameter of its name is no key');
 
 $res = GET '/apikey/header/env.cgi', 'X-Partner-Key' => $KEY{alice};
 ok t_cmp($res->code, 200, 'AuthGateApiKeyHeader X-Partner-Key');
