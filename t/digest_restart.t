@@ -1,6 +1,7 @@
 # A graceful restart keeps issued nonces valid and their used counts used:
 # the nonce secret, the shared memory and its mutex are kept by the parent
-# across generations.  The test starts an httpd of its own (OwnServer, so
+# across generations; a new AuthGateStateStore size starts an empty table,
+# whose first answer to a nonce from before is stale=true.  The test starts an httpd of its own (OwnServer, so
 # that the suite's server, whose log other tests read, is not restarted),
 # with the suite's MPM, and restarts it with `apache2 -k graceful`.  The
 # server runs in the foreground, as a child of this test, so that its exit
@@ -59,6 +60,32 @@ like $server->log($mark), qr/AG00001: denied reason=digest_replay/,
     '... as a replay';
 is alice($used, nc => 3), 401, 'count 3 too';
 is alice(challenge()), 200, 'a nonce of the new generation works';
+
+# A new size gives a new, empty table: a nonce in use before is answered
+# stale=true once (the client retries without asking its user), and the
+# counts it spent are not taken for new.
+open my $conf, '>>', $server->conf or die "append: $!";
+print $conf "AuthGateStateStore shm:32M\n";
+close $conf;
+my $kept = challenge();
+is alice($kept, nc => 1), 200, 'a nonce used before the resize';
+$mark = $server->log_mark;
+($rc, $out) = $server->graceful;
+is $rc, 0, 'apache2 -k graceful, with a new store size' or diag $out;
+ok $server->wait_up, 'the new generation is up';
+like $server->log($mark), qr/AG00403: state store: shared memory of 33554432 bytes, [^\n]*new/,
+    'the state store is a new one of the new size';
+$mark = $server->log_mark;
+my $res = $ua->get($base, Authorization => scalar digest_auth(
+    challenge => $kept, user => 'alice', password => 'wonderland',
+    uri => '/index.html', nc => 1));
+is $res->code, 401, 'a count spent before the resize: 401';
+my @stale = grep { ($_->{stale} // '') eq 'true' } challenges($res);
+ok @stale > 0, '... with stale=true: never accepted again, and the '
+    . 'client is not asked for its password';
+like $server->log($mark), qr/AG00001: denied reason=digest_stale/,
+    '... logged as digest_stale';
+is alice($stale[0] // {}), 200, 'the retry with the fresh nonce: 200';
 
 my $status = $server->stop;
 ok defined $status, 'the httpd stops';
