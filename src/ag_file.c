@@ -1,4 +1,5 @@
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -114,15 +115,35 @@ static void keep_owner(apr_file_t *f, const char *path)
         return;     /* neither: the tool says so */
 }
 
+/* The file a write of PATH replaces: PATH, or the file its symbolic link
+ * leads to, so that a link an operator made (the key file kept with other
+ * secrets) stays a link, as htpasswd leaves it.  A link that leads nowhere
+ * is replaced, as a missing file would be made. */
+static const char *write_target(const char *path, apr_pool_t *p)
+{
+    struct stat st;
+    char *real;
+    const char *out;
+
+    if (lstat(path, &st) != 0 || !S_ISLNK(st.st_mode) ||
+        (real = realpath(path, NULL)) == NULL)
+        return path;
+    out = apr_pstrdup(p, real);
+    free(real);
+    return out;
+}
+
 apr_status_t ag_file_write_atomic(const char *path, const void *data,
                                   apr_size_t len, apr_fileperms_t perms,
                                   apr_pool_t *p)
 {
-    char *tmp = apr_pstrcat(p, path, ".XXXXXX", NULL);
+    char *tmp;
     apr_file_t *f;
     apr_size_t written;
     apr_status_t rv;
 
+    path = write_target(path, p);
+    tmp = apr_pstrcat(p, path, ".XXXXXX", NULL);
     rv = apr_file_mktemp(&f, tmp, APR_FOPEN_CREATE | APR_FOPEN_WRITE |
                                   APR_FOPEN_EXCL | APR_FOPEN_BINARY, p);
     if (rv != APR_SUCCESS)

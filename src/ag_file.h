@@ -50,7 +50,8 @@ unsigned ag_file_nul_line(const char *data, apr_size_t len);
 /* Replaces PATH with LEN bytes of DATA, mode PERMS (APR_FPROT_* bits),
  * atomically.  The new file keeps the owner and group of the one it
  * replaces where the caller may give them (root: both; another user: a
- * group it belongs to). */
+ * group it belongs to).  Where PATH is a symbolic link, the file it leads
+ * to is replaced and the link stays. */
 apr_status_t ag_file_write_atomic(const char *path, const void *data,
                                   apr_size_t len, apr_fileperms_t perms,
                                   apr_pool_t *p);

@@ -126,6 +126,26 @@ static void test_keep_group(const char *dir, apr_pool_t *p)
        "a rewrite keeps the group the file was given (%ld)", (long)other);
 }
 
+/* A write through a symbolic link replaces the file it leads to. */
+static void test_symlink(const char *dir, apr_pool_t *p)
+{
+    const char *target = apr_pstrcat(p, dir, "/target", NULL);
+    const char *link = apr_pstrcat(p, dir, "/link", NULL);
+    apr_size_t len;
+    struct stat st;
+    char *data;
+
+    ok(ag_file_write_atomic(target, "old", 3, AG_FILE_PERMS_0640, p) ==
+           APR_SUCCESS && symlink("target", link) == 0,
+       "a file and a symbolic link to it");
+    ok(ag_file_write_atomic(link, "new", 3, AG_FILE_PERMS_0640, p) ==
+           APR_SUCCESS, "a write through the link");
+    ok(lstat(link, &st) == 0 && S_ISLNK(st.st_mode),
+       "... leaves the link a link");
+    ok(ag_file_read(target, 100, &data, &len, NULL, p) == APR_SUCCESS &&
+           strcmp(data, "new") == 0, "... and replaces the file it leads to");
+}
+
 int main(void)
 {
     apr_pool_t *p = tap_pool();
@@ -248,8 +268,11 @@ int main(void)
            APR_SUCCESS, "a first parse that fails is an error");
     test_lock(dir, p);
     test_keep_group(dir, p);
+    test_symlink(dir, p);
     unlink(apr_pstrcat(p, dir, "/locked", NULL));
     unlink(apr_pstrcat(p, dir, "/grouped", NULL));
+    unlink(apr_pstrcat(p, dir, "/link", NULL));
+    unlink(apr_pstrcat(p, dir, "/target", NULL));
     unlink(path);
     rmdir(dir);
     ok(ag_file_nul_line("abc\n", 4) == 0, "no NUL: line 0");
