@@ -74,8 +74,8 @@ ok t_cmp(env_of($res)->{REMOTE_USER}, 'alice', 'the header still works');
     'X-API-Key' => $KEY{alice};
 ok t_cmp($res->code, 400, 'a key in the header and in the query: 400');
 ok t_cmp($log, qr/reason=malformed scheme=apikey/, '... malformed');
-$res = GET "/apikey/query/env.cgi?api_key=$KEY{alice}",
-    Authorization => "ApiKey $KEY{alice}";
+$res = GET "/apikey/query/env.cgi?api_key=$KEY{quinn}",
+    Authorization => "ApiKey $KEY{quinn}";
 ok t_cmp($res->code, 400,
          'Authorization: ApiKey and the query, even with one key: 400');
 $res = GET "/apikey/query/env.cgi?x=1", 'X-API-Key' => $KEY{alice};
