@@ -60,8 +60,9 @@ static void test_lock(const char *dir, apr_pool_t *p)
     const char *path = apr_pstrcat(p, dir, "/locked", NULL);
     apr_pool_t *held;
     struct stat st;
-    int status = -1;
+    int status = -1, ready[2];
     pid_t child;
+    char c;
 
     ok(ag_file_lock(path, 0, AG_FILE_PERMS_0640, p) == APR_ENOENT,
        "lock without create: a missing file is APR_ENOENT");
@@ -75,25 +76,34 @@ static void test_lock(const char *dir, apr_pool_t *p)
     ok(lock_free(path) == 1, "the lock goes with its pool");
 
     /* A writer that holds the lock replaces the file and lets go; the
-     * waiter must end up holding the lock of the new file. */
+     * waiter must end up holding the lock of the new file.  The writer
+     * says when it holds the lock, so the waiter never takes it first
+     * (and then waits for a writer that waits for it). */
+    if (pipe(ready) != 0)
+        return;
     child = fork();
     if (child == 0) {
         apr_pool_t *cp;
 
+        close(ready[0]);
         apr_pool_create(&cp, NULL);
         if (ag_file_lock(path, 0, AG_FILE_PERMS_0640, cp) != APR_SUCCESS)
             _exit(2);
-        usleep(300 * 1000);
+        if (write(ready[1], "x", 1) != 1)
+            _exit(4);
+        usleep(300 * 1000);     /* the waiter is blocked by now */
         _exit(ag_file_write_atomic(path, "new", 3, AG_FILE_PERMS_0640,
                                    cp) == APR_SUCCESS ? 0 : 3);
     }
-    usleep(100 * 1000);
+    close(ready[1]);
+    ok(read(ready[0], &c, 1) == 1, "the writer holds the lock");
+    close(ready[0]);
     apr_pool_create(&held, p);
     ok(ag_file_lock(path, 0, AG_FILE_PERMS_0640, held) == APR_SUCCESS,
        "a waiter gets the lock once the writer is done");
     waitpid(child, &status, 0);
     ok(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-       "the writer held the lock first and replaced the file");
+       "the writer replaced the file");
     ok(lock_free(path) == 0,
        "the waiter holds the lock of the file now at the path, not of the "
        "one that was replaced");
@@ -117,7 +127,8 @@ static void test_keep_group(const char *dir, apr_pool_t *p)
     ok(ag_file_write_atomic(path, "a", 1, AG_FILE_PERMS_0640, p) ==
            APR_SUCCESS, "a file to give a group");
     if (other == (gid_t)-1 || chown(path, (uid_t)-1, other) != 0) {
-        printf("# no second group to give the file: group kept untested\n");
+        printf("# skip: no second group to give the file, so that a kept "
+               "group is not checked (run as root to check it)\n");
         return;
     }
     ok(ag_file_write_atomic(path, "b", 1, AG_FILE_PERMS_0640, p) ==
