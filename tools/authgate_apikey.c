@@ -61,13 +61,6 @@ static int usage(const char *text, int code)
     return code;
 }
 
-static const char *errstr(apr_status_t rv, apr_pool_t *p)
-{
-    char buf[256];
-
-    return apr_pstrdup(p, apr_strerror(rv, buf, sizeof(buf)));
-}
-
 static apr_int64_t now_sec(void)
 {
     return (apr_int64_t)apr_time_sec(apr_time_now());
@@ -154,7 +147,8 @@ static int load(const char *path, int may_be_missing, keyfile *kf,
         return ag_tool_fail(AG_EXIT_USAGE, "%s: file too large", path);
     }
     else if (rv != APR_SUCCESS) {
-        return ag_tool_fail(AG_EXIT_USAGE, "%s: %s", path, errstr(rv, p));
+        return ag_tool_fail(AG_EXIT_USAGE, "%s: %s", path,
+                            ag_tool_errstr(rv, p));
     }
     else {
         kf->exists = 1;

@@ -20,15 +20,6 @@
 
 #define PASSWORD_MAX 4096
 
-static const char *errtext(apr_status_t rv, apr_pool_t *p)
-{
-    char buf[256];
-
-    if (rv == APR_ENOSPC)
-        return "too large";
-    return apr_pstrdup(p, apr_strerror(rv, buf, sizeof(buf)));
-}
-
 static int usage(FILE *out, int code)
 {
     fputs("usage: authgate digest [--password-stdin] FILE REALM USER\n"
@@ -161,7 +152,8 @@ static int store(const char *path, const char *realm, const char *user,
     rv = ag_file_read(path, AG_USERFILE_MAX, &data, &len, NULL, p);
     if (rv != APR_SUCCESS && !APR_STATUS_IS_ENOENT(rv))
         return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s: %s", path,
-                            errtext(rv, p));
+                            rv == APR_ENOSPC ? "too large"
+                                             : ag_tool_errstr(rv, p));
     rc = merge(path, data, len, entry, line, &out, &replaced, p);
     if (rc != AG_EXIT_OK)
         return rc;
