@@ -569,8 +569,7 @@ static void request_digest(EVP_MD_CTX *ctx, const ag_digest_request *req,
     kd[1] = req->nonce;
     kd[2] = req->nc_text;
     kd[3] = req->cnonce;
-    kd[4] = req->qop_text != NULL ? req->qop_text
-                                  : ag_digest_qop_name(req->qop);
+    kd[4] = req->qop_text;
     kd[5] = ha2;
     hash_joined_in(ctx, hash, kd, 6, out);
 }
