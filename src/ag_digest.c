@@ -273,9 +273,53 @@ static int is_attr_char(unsigned char c)
     return c != '\0' && strchr("!#$&+-.^_`|~", c) != NULL;
 }
 
+/* 1 when S (LEN octets) is well-formed UTF-8 (RFC 3629 §4): no overlong
+ * form, no surrogate, nothing above U+10FFFF. */
+static int utf8_valid(const unsigned char *s, apr_size_t len)
+{
+    apr_size_t i = 0;
+
+    while (i < len) {
+        unsigned char c = s[i];
+        unsigned char lo = 0x80, hi = 0xbf;
+        apr_size_t n, k;
+
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if (c >= 0xc2 && c <= 0xdf)
+            n = 1;
+        else if (c >= 0xe0 && c <= 0xef) {
+            n = 2;
+            if (c == 0xe0)
+                lo = 0xa0;          /* overlong */
+            else if (c == 0xed)
+                hi = 0x9f;          /* surrogates */
+        }
+        else if (c >= 0xf0 && c <= 0xf4) {
+            n = 3;
+            if (c == 0xf0)
+                lo = 0x90;          /* overlong */
+            else if (c == 0xf4)
+                hi = 0x8f;          /* above U+10FFFF */
+        }
+        else
+            return 0;
+        if (len - i - 1 < n || s[i + 1] < lo || s[i + 1] > hi)
+            return 0;
+        for (k = 2; k <= n; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xbf)
+                return 0;
+        i += n + 1;
+    }
+    return 1;
+}
+
 /* RFC 8187 ext-value, of which only UTF-8 is accepted:
  *   ext-value = charset "'" [ language ] "'" value-chars
- * The decoded value may hold no control characters. */
+ * The decoded value is well-formed UTF-8 and holds no control
+ * characters. */
 static apr_status_t decode_ext_value(const char *in, const char **out,
                                      apr_pool_t *p)
 {
@@ -311,7 +355,8 @@ static apr_status_t decode_ext_value(const char *in, const char **out,
         *o++ = (char)c;
     }
     *o = '\0';
-    if (o == res)
+    if (o == res || !utf8_valid((const unsigned char *)res,
+                                (apr_size_t)(o - res)))
         return APR_EINVAL;
     *out = res;
     return APR_SUCCESS;
@@ -322,6 +367,7 @@ static apr_status_t decode_ext_value(const char *in, const char **out,
 typedef struct {
     const char *username, *username_ext, *realm, *nonce, *uri, *cnonce;
     const char *nc, *response, *opaque, *userhash, *algorithm, *qop;
+    int username_ext_quoted;    /* an ext-value is a token, never quoted */
 } digest_params;
 
 static const struct {
@@ -356,6 +402,9 @@ static void collect_params(const ag_credentials *cred, digest_params *out)
                 strcasecmp(param->name, known_params[k].name) == 0) {
                 *(const char **)((char *)out + known_params[k].offset) =
                     param->value;
+                if (known_params[k].offset ==
+                    offsetof(digest_params, username_ext))
+                    out->username_ext_quoted = param->quoted;
                 break;
             }
     }
@@ -393,7 +442,8 @@ static apr_status_t read_username(const digest_params *dp,
             *why = "username* with userhash";
             return APR_EINVAL;
         }
-        if (strlen(ext) > 3 * AG_DIGEST_FIELD_MAX ||
+        if (dp->username_ext_quoted ||
+            strlen(ext) > 3 * AG_DIGEST_FIELD_MAX ||
             decode_ext_value(ext, &req->username, p) != APR_SUCCESS ||
             strlen(req->username) > AG_DIGEST_FIELD_MAX) {
             *why = "bad username*";

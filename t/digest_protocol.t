@@ -169,6 +169,17 @@ for my $alg (qw(SHA-256 MD5)) {
     my $res = GET '/digest/cgi/env.cgi', Authorization => $v;
     is $res->code, 200, 'username* (RFC 8187) with a UTF-8 name: 200';
     like $res->content, qr/^AUTHGATE_USER=\Q$JASON\E$/m, '... the decoded name';
+
+    # the same name in Latin-1: not the UTF-8 the ext-value declares
+    $c = fresh_challenge('/digest/cgi/env.cgi', 'SHA-256');
+    $v = digest_auth(challenge => $c, user => $JASON,
+                     password => 'Secret, or not?', uri => '/digest/cgi/env.cgi',
+                     username_star => 1);
+    $v =~ s/J%C3%A4s%C3%B8n/J%E4s%F8n/ or die 'no username* to change';
+    my $mark = log_mark();
+    is GET('/digest/cgi/env.cgi', Authorization => $v)->code, 400,
+        'username* whose octets are not UTF-8: 400';
+    is_deeply [denials($mark)], ['malformed'], '... malformed';
 }
 
 # --- refusals -------------------------------------------------------------------

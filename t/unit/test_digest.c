@@ -416,6 +416,26 @@ static void test_refusals(void)
        "username* in another charset");
     ok(parse_req(with(", username*=UTF-8''a%0Ab, qop=auth"), &why) == NULL,
        "username* with a control character");
+    ok(parse_req(with(", username*=\"UTF-8''u\", qop=auth"), &why) ==
+           NULL && strcmp(why, "bad username*") == 0,
+       "username* as a quoted-string (an ext-value is not quoted)");
+    ok(parse_req(with(", username*=UTF-8''%C3%A4%E2%82%AC%F0%9F%98%80, "
+                      "qop=auth"), &why) != NULL,
+       "username* of two-, three- and four-octet UTF-8");
+    ok(parse_req(with(", username*=UTF-8''a%E4b, qop=auth"), &why) == NULL,
+       "username* that is Latin-1, not UTF-8");
+    ok(parse_req(with(", username*=UTF-8''%C3, qop=auth"), &why) == NULL,
+       "username* with a truncated sequence");
+    ok(parse_req(with(", username*=UTF-8''%C0%AF, qop=auth"), &why) == NULL,
+       "username* with an overlong '/'");
+    ok(parse_req(with(", username*=UTF-8''%E0%80%AF, qop=auth"), &why) ==
+           NULL, "username* with a three-octet overlong");
+    ok(parse_req(with(", username*=UTF-8''%ED%A0%80, qop=auth"), &why) ==
+           NULL, "username* with a surrogate");
+    ok(parse_req(with(", username*=UTF-8''%F4%90%80%80, qop=auth"), &why) ==
+           NULL, "username* above U+10FFFF");
+    ok(parse_req(with(", username*=UTF-8''%80, qop=auth"), &why) == NULL,
+       "username* with a lone continuation octet");
     ok(parse_req(with(", username*=UTF-8''a%zz, qop=auth"), &why) == NULL,
        "username* with a bad escape");
     ok(parse_req(with(", username*=UTF-8'en'u, qop=auth, userhash=true"),
