@@ -47,11 +47,17 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
                                                : base->schemes_where;
     conf->preflight = MERGE_INT(preflight);
     conf->basic_providers = MERGE_PTR(basic_providers);
+    conf->basic_providers_where = add->basic_providers != NULL
+                                      ? add->basic_providers_where
+                                      : base->basic_providers_where;
     conf->apikey_file = MERGE_PTR(apikey_file);
     conf->apikey_header = MERGE_PTR(apikey_header);
     conf->apikey_query = MERGE_PTR(apikey_query);
     conf->apikey_dbd = MERGE_PTR(apikey_dbd);
     conf->digest_providers = MERGE_PTR(digest_providers);
+    conf->digest_providers_where = add->digest_providers != NULL
+                                       ? add->digest_providers_where
+                                       : base->digest_providers_where;
     conf->digest_algorithms = MERGE_PTR(digest_algorithms);
     conf->digest_qop = MERGE_INT(digest_qop);
     conf->nonce_lifetime = MERGE_INT(nonce_lifetime);

@@ -63,12 +63,14 @@ typedef struct {
                                              NULL when not known */
     int preflight;                        /* AuthGatePreflight */
     authn_provider_list *basic_providers; /* AuthGateBasicProvider */
+    const ap_directive_t *basic_providers_where;  /* its line, or NULL */
     ag_reloader *apikey_file;             /* AuthGateApiKeyFile */
     const char *apikey_header;            /* AuthGateApiKeyHeader */
     const char *apikey_query;             /* AuthGateApiKeyQuery; "" = off */
     const char *apikey_dbd;               /* AuthGateApiKeyDBD: its label */
 
     authn_provider_list *digest_providers; /* AuthGateDigestProvider */
+    const ap_directive_t *digest_providers_where; /* its line, or NULL */
     apr_array_header_t *digest_algorithms; /* of ag_digest_alg, in order */
     int digest_qop;                       /* AG_DIGEST_QOP_* bits */
     int nonce_lifetime;                   /* AuthGateNonceLifetime, s */
@@ -274,6 +276,10 @@ int authgate_check_schemes(apr_pool_t *ptemp, server_rec *s);
  * "AuthGateSchemes at FILE:LINE", or its default when none applies. */
 const char *authgate_schemes_origin(const authgate_dir_conf *conf,
                                     apr_pool_t *p);
+/* "NAME at FILE:LINE" for the directive D, or NAME alone when D is NULL
+ * or was not read from a file. */
+const char *authgate_directive_at(const char *name, const ap_directive_t *d,
+                                  apr_pool_t *p);
 
 /* mod_authgate_section.c: the node of ap_conftree that opened section I
  * of SECTIONS, server S's sec_dir (IS_DIR) or sec_url; NULL when it

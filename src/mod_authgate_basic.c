@@ -12,6 +12,7 @@ const char *authgate_add_basic_provider(cmd_parms *cmd,
                                         authgate_dir_conf *conf,
                                         const char *name)
 {
+    conf->basic_providers_where = cmd->directive;
     return authgate_authn_list_add(cmd, &conf->basic_providers, name, 0);
 }
 
@@ -134,8 +135,12 @@ static const char *basic_check(const authgate_dir_conf *conf, apr_pool_t *p)
     for (; item != NULL; item = item->next)
         if (item->provider == &authgate_authn_provider &&
             conf->apikey_file == NULL && conf->apikey_dbd == NULL)
-            return "AuthGateBasicProvider authgate is asked but no "
-                   "AuthGateApiKeyFile or AuthGateApiKeyDBD applies";
+            return apr_psprintf(p, "%s asks for the authgate provider but "
+                                "no AuthGateApiKeyFile or AuthGateApiKeyDBD "
+                                "applies",
+                                authgate_directive_at(
+                                    "AuthGateBasicProvider",
+                                    conf->basic_providers_where, p));
     return NULL;
 }
 

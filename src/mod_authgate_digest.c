@@ -57,6 +57,7 @@ const char *authgate_set_digest_provider(cmd_parms *cmd, void *dconf,
 {
     authgate_dir_conf *conf = dconf;
 
+    conf->digest_providers_where = cmd->directive;
     return authgate_authn_list_add(cmd, &conf->digest_providers, name, 1);
 }
 
@@ -667,8 +668,11 @@ static const char *digest_check(const authgate_dir_conf *conf, apr_pool_t *p)
                             authgate_schemes_origin(conf, p));
     for (; item != NULL; item = item->next)
         if (is_authgate_provider(item) && conf->user_file == NULL)
-            return "AuthGateDigestProvider authgate is asked but no "
-                   "AuthGateUserFile applies";
+            return apr_psprintf(p, "%s asks for the authgate provider but "
+                                "no AuthGateUserFile applies",
+                                authgate_directive_at(
+                                    "AuthGateDigestProvider",
+                                    conf->digest_providers_where, p));
     return NULL;
 }
 

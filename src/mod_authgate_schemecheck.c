@@ -44,17 +44,20 @@ static ap_conf_vector_t *merged_section(apr_pool_t *p, server_rec *s,
     return merged;
 }
 
+const char *authgate_directive_at(const char *name, const ap_directive_t *d,
+                                  apr_pool_t *p)
+{
+    if (d == NULL || d->filename == NULL)    /* not set from a file */
+        return name;
+    return apr_psprintf(p, "%s at %s:%d", name, d->filename, d->line_num);
+}
+
 const char *authgate_schemes_origin(const authgate_dir_conf *conf,
                                     apr_pool_t *p)
 {
-    const ap_directive_t *d = conf->schemes_where;
-
     if (conf->schemes == NULL)
         return "AuthGateSchemes, whose default is Bearer";
-    if (d == NULL || d->filename == NULL)    /* not set from a file */
-        return "AuthGateSchemes";
-    return apr_psprintf(p, "AuthGateSchemes at %s:%d", d->filename,
-                        d->line_num);
+    return authgate_directive_at("AuthGateSchemes", conf->schemes_where, p);
 }
 
 /* "<Location /x> (FILE:LINE)" for section I of SECTIONS; without the

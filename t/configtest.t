@@ -72,8 +72,9 @@ my ($conf, $location_line);
 my $schemes_line = $location_line + 2;   # the section's second line
 ok t_cmp($out, qr/AG00320: <Location \/gate> \(\Q$conf\E:$location_line\): Basic is enabled \(AuthGateSchemes at \Q$conf\E:$schemes_line\) but no AuthGateBasicProvider applies and the default provider, file, is not loaded/,
          'Basic with no provider and mod_authn_file not loaded: refused, naming where');
-($rc, $out, $conf, undef, undef, $location_line) =
+my $provider_line;
+($rc, $out, $conf, $provider_line, undef, $location_line) =
     gate_configtest('AuthGateBasicProvider authgate');
 ok t_cmp($rc != 0, 1, 'AuthGateBasicProvider authgate without keys: httpd -t fails');
-ok t_cmp($out, qr/AG00320: <Location \/gate> \(\Q$conf\E:$location_line\): AuthGateBasicProvider authgate is asked but no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
-         'AuthGateBasicProvider authgate without keys: the message names the section and its line');
+ok t_cmp($out, qr/AG00320: <Location \/gate> \(\Q$conf\E:$location_line\): AuthGateBasicProvider at \Q$conf\E:$provider_line asks for the authgate provider but no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
+         'AuthGateBasicProvider authgate without keys: the message names the section and the provider line');

@@ -127,11 +127,12 @@ ok t_cmp($rc != 0, 1,
          'Digest with no provider and mod_authn_file not loaded: configtest fails');
 ok t_cmp($out, qr/AG00320: <Location \/x> \(\Q$conf\E:$location_line\): Digest is enabled \(AuthGateSchemes at \Q$conf\E:$schemes_line\) but no AuthGateDigestProvider applies and the default provider, file, is not loaded/,
          'configtest refuses Digest with no provider and mod_authn_file not loaded');
-($rc, $out, $conf, undef, undef, $location_line) =
+my $provider_line;
+($rc, $out, $conf, $provider_line, undef, $location_line) =
     digest_configtest('AuthGateDigestProvider file authgate');
 ok t_cmp($rc != 0, 1,
          'the authgate provider without AuthGateUserFile: configtest fails');
-ok t_cmp($out, qr/AG00320: <Location \/x> \(\Q$conf\E:$location_line\): AuthGateDigestProvider authgate is asked but no AuthGateUserFile applies/,
-         'configtest refuses the authgate provider without AuthGateUserFile');
+ok t_cmp($out, qr/AG00320: <Location \/x> \(\Q$conf\E:$location_line\): AuthGateDigestProvider at \Q$conf\E:$provider_line asks for the authgate provider but no AuthGateUserFile applies/,
+         'configtest refuses the authgate provider without AuthGateUserFile, naming the section and the provider line');
 
 done_testing;
