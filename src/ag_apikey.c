@@ -492,10 +492,8 @@ apr_status_t ag_apikey_parse(const char *data, apr_size_t len,
         *err = "file too large";
         return APR_EINVAL;
     }
-    if ((lineno = ag_file_nul_line(data, len)) != 0) {
-        *err = apr_psprintf(p, "line %u: a NUL byte", lineno);
+    if ((*err = ag_file_nul_error(data, len, p)) != NULL)
         return APR_EINVAL;
-    }
     max_recs = len / MIN_RECORD_LINE + 1;
     s->arena = apr_palloc(p, arena_size(max_recs, len) + REC_ALIGN);
     s->arena = (char *)APR_ALIGN((apr_uintptr_t)s->arena, REC_ALIGN);

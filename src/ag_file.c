@@ -54,6 +54,20 @@ unsigned ag_file_nul_line(const char *data, apr_size_t len)
     return line;
 }
 
+const char *ag_file_nul_error(const char *data, apr_size_t len,
+                              apr_pool_t *p)
+{
+    unsigned line = ag_file_nul_line(data, len);
+
+    return line != 0 ? apr_psprintf(p, "line %u: a NUL byte", line) : NULL;
+}
+
+const char *ag_file_read_errstr(apr_status_t rv, char *buf, apr_size_t size)
+{
+    return rv == APR_ENOSPC ? "file too large"
+                            : apr_strerror(rv, buf, size);
+}
+
 apr_status_t ag_file_read(const char *path, apr_size_t max, char **data,
                           apr_size_t *len, ag_file_stamp *stamp,
                           apr_pool_t *p)
@@ -238,12 +252,8 @@ static void read_error(ag_reloader *rl, apr_status_t rv, const char **err)
 {
     char why[128];
 
-    if (rv == APR_ENOSPC) {
-        *err = "file too large";
-        return;
-    }
     apr_snprintf(rl->err_buf, sizeof(rl->err_buf), "cannot read file: %s",
-                 apr_strerror(rv, why, sizeof(why)));
+                 ag_file_read_errstr(rv, why, sizeof(why)));
     *err = rl->err_buf;
 }
 

@@ -43,6 +43,16 @@ int ag_file_stamp_equal(const ag_file_stamp *a, const ag_file_stamp *b);
  * that reads it as a C string (the tool rewriting it) loses what follows. */
 unsigned ag_file_nul_line(const char *data, apr_size_t len);
 
+/* The parsers' refusal of such a file, "line N: a NUL byte", from P; NULL
+ * when DATA holds no NUL. */
+const char *ag_file_nul_error(const char *data, apr_size_t len,
+                              apr_pool_t *p);
+
+/* What went wrong reading a file, in a few words for an operator: "file
+ * too large" for ag_file_read()'s APR_ENOSPC, else the system's words
+ * (written into BUF, of SIZE octets). */
+const char *ag_file_read_errstr(apr_status_t rv, char *buf, apr_size_t size);
+
 /* rw-r-----: what the tool gives the files it writes. */
 #define AG_FILE_PERMS_0640 \
     (APR_FPROT_UREAD | APR_FPROT_UWRITE | APR_FPROT_GREAD)

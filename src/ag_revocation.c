@@ -24,10 +24,8 @@ apr_status_t ag_revocation_parse(const char *data, apr_size_t len,
     unsigned line = 0;
 
     rev->ids = apr_hash_make(p);
-    if ((line = ag_file_nul_line(data, len)) != 0) {
-        *err = apr_psprintf(p, "line %u: a NUL byte", line);
+    if ((*err = ag_file_nul_error(data, len, p)) != NULL)
         return APR_EINVAL;
-    }
     while (s < end) {
         const char *nl = memchr(s, '\n', (apr_size_t)(end - s));
         const char *e = nl ? nl : end, *b = s;

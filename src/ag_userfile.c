@@ -201,10 +201,8 @@ apr_status_t ag_userfile_parse(const char *data, apr_size_t len, void *baton,
     const char *s = data, *end = data + len;
     int lineno = 0, h;
 
-    if ((lineno = (int)ag_file_nul_line(data, len)) != 0) {
-        *err = apr_psprintf(p, "line %d: a NUL byte", lineno);
+    if ((*err = ag_file_nul_error(data, len, p)) != NULL)
         return APR_EINVAL;
-    }
     f->by_name = apr_hash_make(p);
     for (h = 0; h < AG_DIGEST_HASH__COUNT; h++)
         f->by_userhash[h] = apr_hash_make(p);

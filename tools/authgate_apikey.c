@@ -143,12 +143,11 @@ static int load(const char *path, int may_be_missing, keyfile *kf,
         kf->data = "";
         kf->len = 0;
     }
-    else if (rv == APR_ENOSPC) {
-        return ag_tool_fail(AG_EXIT_USAGE, "%s: file too large", path);
-    }
     else if (rv != APR_SUCCESS) {
+        char why[128];
+
         return ag_tool_fail(AG_EXIT_USAGE, "%s: %s", path,
-                            ag_tool_errstr(rv, p));
+                            ag_file_read_errstr(rv, why, sizeof(why)));
     }
     else {
         kf->exists = 1;

@@ -142,7 +142,7 @@ static int store(const char *path, const char *realm, const char *user,
 {
     ag_user_entry *entry = ag_user_entry_make(user, realm, password, p);
     const char *line = ag_user_entry_format(entry, p);
-    char *data = "", *out = NULL;
+    char *data = "", *out = NULL, why[128];
     apr_size_t len = 0;
     apr_status_t rv;
     int replaced = 0, rc;
@@ -152,8 +152,7 @@ static int store(const char *path, const char *realm, const char *user,
     rv = ag_file_read(path, AG_USERFILE_MAX, &data, &len, NULL, p);
     if (rv != APR_SUCCESS && !APR_STATUS_IS_ENOENT(rv))
         return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s: %s", path,
-                            rv == APR_ENOSPC ? "too large"
-                                             : ag_tool_errstr(rv, p));
+                            ag_file_read_errstr(rv, why, sizeof(why)));
     rc = merge(path, data, len, entry, line, &out, &replaced, p);
     if (rc != AG_EXIT_OK)
         return rc;

@@ -292,5 +292,17 @@ int main(void)
        "the first NUL's line is counted from 1");
     ok(ag_file_nul_line("a\nb\0", 3) == 0,
        "a NUL past LEN is not looked at");
+    ok(ag_file_nul_error("abc\n", 4, tap_pool()) == NULL,
+       "no NUL: no refusal");
+    is_str(ag_file_nul_error("#\n\0", 3, tap_pool()), "line 2: a NUL byte",
+           "a NUL: the refusal names its line");
+    {
+        char buf[128];
+
+        is_str(ag_file_read_errstr(APR_ENOSPC, buf, sizeof(buf)),
+               "file too large", "ag_file_read's APR_ENOSPC is a size");
+        is_str(ag_file_read_errstr(APR_EACCES, buf, sizeof(buf)),
+               "Permission denied", "other errors are the system's words");
+    }
     return tap_done();
 }
