@@ -33,6 +33,13 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
 #define MERGE_PTR(field) (add->field != NULL ? add->field : base->field)
 #define MERGE_INT(field) (add->field != AUTHGATE_UNSET ? add->field \
                                                        : base->field)
+/* A pointer and the directive that set it, from the same section. */
+#define MERGE_WITH_WHERE(field)                                          \
+    do {                                                                 \
+        const authgate_dir_conf *from = add->field != NULL ? add : base; \
+        conf->field = from->field;                                       \
+        conf->field##_where = from->field##_where;                       \
+    } while (0)
 
 /* A directive set in the inner section wins; one not set there is
  * inherited from the outer one. */
@@ -41,23 +48,14 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     const authgate_dir_conf *base = basev, *add = addv;
     authgate_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
 
-    conf->schemes = MERGE_PTR(schemes);
-    /* Where the schemes in force were set, whichever section that was. */
-    conf->schemes_where = add->schemes != NULL ? add->schemes_where
-                                               : base->schemes_where;
+    MERGE_WITH_WHERE(schemes);
     conf->preflight = MERGE_INT(preflight);
-    conf->basic_providers = MERGE_PTR(basic_providers);
-    conf->basic_providers_where = add->basic_providers != NULL
-                                      ? add->basic_providers_where
-                                      : base->basic_providers_where;
+    MERGE_WITH_WHERE(basic_providers);
     conf->apikey_file = MERGE_PTR(apikey_file);
     conf->apikey_header = MERGE_PTR(apikey_header);
     conf->apikey_query = MERGE_PTR(apikey_query);
     conf->apikey_dbd = MERGE_PTR(apikey_dbd);
-    conf->digest_providers = MERGE_PTR(digest_providers);
-    conf->digest_providers_where = add->digest_providers != NULL
-                                       ? add->digest_providers_where
-                                       : base->digest_providers_where;
+    MERGE_WITH_WHERE(digest_providers);
     conf->digest_algorithms = MERGE_PTR(digest_algorithms);
     conf->digest_qop = MERGE_INT(digest_qop);
     conf->nonce_lifetime = MERGE_INT(nonce_lifetime);
