@@ -1,12 +1,13 @@
 # A graceful restart keeps issued nonces valid and their used counts used:
 # the nonce secret, the shared memory and its mutex are kept by the parent
 # across generations; a new AuthGateStateStore size starts an empty table,
-# whose first answer to a nonce from before is stale=true.  The test starts an httpd of its own (OwnServer, so
-# that the suite's server, whose log other tests read, is not restarted),
-# with the suite's MPM, and restarts it with `apache2 -k graceful`.  The
-# server runs in the foreground, as a child of this test, so that its exit
-# status is seen: httpd must exit cleanly after a restart, not crash on
-# the way out in a cleanup of an unloaded module.
+# whose first answer to a nonce from before is stale=true.  The test
+# starts an httpd of its own (OwnServer, so that the suite's server, whose
+# log other tests read, is not restarted), with the suite's MPM, and
+# restarts it with `apache2 -k graceful`.  The server runs in the
+# foreground, as a child of this test, so that its exit status is seen:
+# httpd must exit cleanly after a restart, not crash on the way out in a
+# cleanup of an unloaded module.
 use strict;
 use warnings FATAL => 'all';
 

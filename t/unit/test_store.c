@@ -167,8 +167,6 @@ static void test_table(void)
     ok(st.errors == 1, "errors are counted");
 }
 
-/* The warning of a full table: evictions reported once per interval,
- * each counted in one report. */
 /* A table given up for a new one answers any key it lacks as possibly
  * dropped, and still serves the records it holds. */
 static void test_retire(void)
@@ -192,6 +190,8 @@ static void test_retire(void)
        "retired: the horizon stays at the end of time");
 }
 
+/* The warning of a full table: evictions reported once per interval,
+ * each counted in one report. */
 static void test_eviction_report(void)
 {
     apr_size_t size = 64 * 1024, cap = ag_store_table_capacity(size);
