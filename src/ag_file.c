@@ -123,9 +123,8 @@ static void keep_owner(apr_file_t *f, const char *path)
     if (stat(path, &old) != 0)
         return;
     apr_os_file_get(&fd, f);
-    if (fchown(fd, old.st_uid, old.st_gid) == 0)
-        return;
-    if (fchown(fd, (uid_t)-1, old.st_gid) != 0)
+    if (fchown(fd, old.st_uid, old.st_gid) != 0 &&
+        fchown(fd, (uid_t)-1, old.st_gid) != 0)
         return;     /* neither: the tool says so */
 }
 
