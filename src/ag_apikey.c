@@ -572,7 +572,7 @@ const ag_apikey_record *ag_apikey_find_hash(
         if (s->slots[j].tag != tag)
             continue;
         rec = rec_at(s, s->slots[j].unit);
-        if (CRYPTO_memcmp(rec->sha256, sha256, AG_APIKEY_SHA256_LEN) == 0)
+        if (ag_same_bytes(rec->sha256, sha256, AG_APIKEY_SHA256_LEN))
             return rec;
     }
     return NULL;

@@ -3,6 +3,7 @@
 #include <openssl/crypto.h>
 
 #include "ag_apikey_memo.h"
+#include "ag_hash.h"
 
 struct ag_apikey_memo {
     char key[AG_APIKEY_MAX_LEN];
@@ -39,7 +40,7 @@ const ag_apikey_record *ag_apikey_memo_get(const ag_apikey_memo *m,
 {
     if (m->len == 0 || len != m->len ||
         m->serial != ag_apikey_store_serial(s) ||
-        CRYPTO_memcmp(m->key, key, len) != 0)
+        !ag_same_bytes(m->key, key, len))
         return NULL;
     return m->rec;
 }

@@ -655,7 +655,7 @@ static int exchange(const ag_digest_request *req, const char *ha1,
      * are compared in constant time. */
     if (match != NULL)
         good = strlen(match) == hexlen &&
-               CRYPTO_memcmp(response, match, hexlen) == 0;
+               ag_same_bytes(response, match, hexlen);
     if (good && rspauth != NULL)
         request_digest(ctx, req, hash, key, "", body_hash, rspauth);
     EVP_MD_CTX_free(ctx);

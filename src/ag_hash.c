@@ -82,6 +82,27 @@ void ag_hex_encode(const unsigned char *in, apr_size_t len, char *out)
     out[2 * len] = '\0';
 }
 
+/* The empty asm keeps the compiler from reasoning about DIFF (and so from
+ * leaving the loop early). */
+int ag_same_bytes(const void *a, const void *b, apr_size_t len)
+{
+    const unsigned char *x = a, *y = b;
+    apr_uint64_t diff = 0, u, v;
+    apr_size_t i;
+
+    for (i = 0; i + sizeof(u) <= len; i += sizeof(u)) {
+        memcpy(&u, x + i, sizeof(u));
+        memcpy(&v, y + i, sizeof(v));
+        diff |= u ^ v;
+#if defined(__GNUC__)
+        __asm__("" : "+r"(diff));
+#endif
+    }
+    for (; i < len; i++)
+        diff |= (unsigned char)(x[i] ^ y[i]);
+    return diff == 0;
+}
+
 apr_uint64_t ag_mix64(apr_uint64_t a, apr_uint64_t b)
 {
     apr_uint64_t z = a * 0x9e3779b97f4a7c15ULL ^ b;

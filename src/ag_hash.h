@@ -40,6 +40,11 @@ void ag_hex_encode(const unsigned char *in, apr_size_t len, char *out);
  * that loops over digits read it inline). */
 extern const unsigned char ag_hex_digit[256];
 
+/* 1 when the LEN bytes at A and B are the same, in a time that depends on
+ * LEN only: for keys, tokens, MACs and Digest responses.  A word at a
+ * time, where CRYPTO_memcmp goes a byte at a time. */
+int ag_same_bytes(const void *a, const void *b, apr_size_t len);
+
 /* A 64-bit value of A and B (splitmix64's finalizer over A, scaled, xor
  * B), for fingerprints built one part at a time; not for secrets. */
 apr_uint64_t ag_mix64(apr_uint64_t a, apr_uint64_t b);

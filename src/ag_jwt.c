@@ -13,6 +13,7 @@
 
 #include "ag_base64.h"
 #include "ag_claims.h"
+#include "ag_hash.h"
 #include "ag_json.h"
 #include "ag_jwt.h"
 
@@ -292,7 +293,7 @@ static int check_hmac(const ag_jwt_token *tok, const ag_jwk *key)
                         tok->signing_len) == 1 &&
          EVP_MAC_final(ctx, out, &outlen, sizeof(out)) == 1 &&
          outlen == tok->sig_len &&
-         CRYPTO_memcmp(out, tok->sig, outlen) == 0;
+         ag_same_bytes(out, tok->sig, outlen);
     EVP_MAC_CTX_free(ctx);
     OPENSSL_cleanse(out, sizeof(out));
     return ok;

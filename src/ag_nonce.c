@@ -9,6 +9,7 @@
 
 #include "ag_base64.h"
 #include "ag_digest.h"
+#include "ag_hash.h"
 #include "ag_nonce.h"
 
 #define ISSUED_LEN 8
@@ -229,7 +230,7 @@ apr_status_t ag_nonce_check(const ag_nonce_secret *secret, const char *realm,
                 ISSUED_LEN + RANDOM_LEN, mac);
     if (rv != APR_SUCCESS)
         return rv;
-    if (CRYPTO_memcmp(mac, raw + ISSUED_LEN + RANDOM_LEN, MAC_LEN) != 0)
+    if (!ag_same_bytes(mac, raw + ISSUED_LEN + RANDOM_LEN, MAC_LEN))
         return APR_EINVAL;
     for (i = 0; i < ISSUED_LEN; i++)
         issued = issued << 8 | raw[i];
@@ -246,7 +247,7 @@ static int memo_holds(const ag_nonce_memo *m, const ag_nonce_secret *secret,
            m->realm_len == realm_len &&
            memcmp(m->realm, realm, realm_len) == 0 &&
            strlen(nonce) == AG_NONCE_TEXT_LEN &&
-           CRYPTO_memcmp(m->nonce, nonce, AG_NONCE_TEXT_LEN) == 0;
+           ag_same_bytes(m->nonce, nonce, AG_NONCE_TEXT_LEN);
 }
 
 apr_status_t ag_nonce_check_memo(ag_nonce_memo *memo,

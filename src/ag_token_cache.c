@@ -4,8 +4,6 @@
 #include <apr_strings.h>
 #include <apr_thread_mutex.h>
 
-#include <openssl/crypto.h>
-
 #include "ag_hash.h"
 #include "ag_token_cache.h"
 
@@ -100,7 +98,7 @@ int ag_token_cache_get(ag_token_cache *c,
 
     apr_thread_mutex_lock(c->mutex);
     e = c->slots[i];
-    if (e != NULL && CRYPTO_memcmp(e->key, key, sizeof(e->key)) == 0 &&
+    if (e != NULL && ag_same_bytes(e->key, key, sizeof(e->key)) &&
         e->policy == policy) {
         if (now < e->until) {
             out->user = field(e, 0, p);
@@ -178,7 +176,7 @@ void ag_token_cache_drop(ag_token_cache *c,
 
     apr_thread_mutex_lock(c->mutex);
     if (c->slots[i] != NULL &&
-        CRYPTO_memcmp(c->slots[i]->key, key, AG_TOKEN_CACHE_KEY_LEN) == 0) {
+        ag_same_bytes(c->slots[i]->key, key, AG_TOKEN_CACHE_KEY_LEN)) {
         free(c->slots[i]);
         c->slots[i] = NULL;
         c->used--;

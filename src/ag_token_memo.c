@@ -5,6 +5,7 @@
 
 #include <openssl/crypto.h>
 
+#include "ag_hash.h"
 #include "ag_token_memo.h"
 
 struct ag_token_memo {
@@ -95,28 +96,6 @@ void ag_token_memo_set(ag_token_memo *m, const char *token, apr_size_t len,
     m->token_len = len;
 }
 
-/* 1 when the LEN bytes at A and B are the same, in a time that depends on
- * LEN only.  A token is a few hundred bytes: a word at a time, where
- * CRYPTO_memcmp goes a byte at a time.  The empty asm keeps the compiler
- * from reasoning about DIFF (and so from leaving the loop early). */
-static int same_bytes(const char *a, const char *b, apr_size_t len)
-{
-    apr_uint64_t diff = 0, x, y;
-    apr_size_t i;
-
-    for (i = 0; i + sizeof(x) <= len; i += sizeof(x)) {
-        memcpy(&x, a + i, sizeof(x));
-        memcpy(&y, b + i, sizeof(y));
-        diff |= x ^ y;
-#if defined(__GNUC__)
-        __asm__("" : "+r"(diff));
-#endif
-    }
-    for (; i < len; i++)
-        diff |= (unsigned char)(a[i] ^ b[i]);
-    return diff == 0;
-}
-
 int ag_token_memo_get(const ag_token_memo *m, const char *token,
                       apr_size_t len, apr_uint64_t policy, apr_time_t now,
                       ag_token_entry *out, apr_pool_t *p)
@@ -128,7 +107,7 @@ int ag_token_memo_get(const ag_token_memo *m, const char *token,
     /* the length is no secret; the bytes are compared in constant time,
      * as the memo may hold another client's token on a shared connection */
     if (m->token_len == 0 || len != m->token_len ||
-        !same_bytes(m->buf, token, len) ||
+        !ag_same_bytes(m->buf, token, len) ||
         m->entry.policy != policy || now >= m->entry.expires)
         return 0;
     *out = m->entry;

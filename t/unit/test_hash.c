@@ -65,6 +65,33 @@ int main(void)
         ok(ag_md_get(AG_MD__COUNT) == NULL && ag_md_get((ag_md)-1) == NULL,
            "no digest out of range");
     }
+    {
+        /* lengths below, at and past a word or two, a difference in
+         * every position and every bit (the tail's bytes too), the
+         * buffers unaligned */
+        unsigned char a[48], b[48];
+        int n, i, bit, same = 1, differ = 1;
+
+        for (i = 0; i < (int)sizeof(a); i++)
+            a[i] = (unsigned char)(i * 37 + 11);
+        for (n = 0; n <= 40; n++) {
+            memcpy(b + 1, a + 3, (size_t)n);
+            same = same && ag_same_bytes(a + 3, b + 1, (apr_size_t)n);
+            for (i = 0; i < n; i++)
+                for (bit = 0; bit < 8; bit++) {
+                    b[1 + i] ^= (unsigned char)(1 << bit);
+                    differ = differ &&
+                             !ag_same_bytes(a + 3, b + 1, (apr_size_t)n);
+                    b[1 + i] ^= (unsigned char)(1 << bit);
+                }
+        }
+        ok(same, "the same bytes, 0 to 40 of them, are the same");
+        ok(differ, "one bit changed anywhere in 1 to 40 bytes is a "
+                   "difference");
+        ok(ag_same_bytes("ab", "xy", 0) && !ag_same_bytes("ab", "ax", 2) &&
+               ag_same_bytes("ab", "ax", 1),
+           "only the LEN bytes are compared");
+    }
     ok(ag_mix64(1, 2) == 0x975835de1c9756ceULL &&
            ag_mix64(2, 1) == 0xbeeb8da1658eec67ULL,
        "the mix is splitmix64's finalizer over a * golden ratio ^ b, and "
