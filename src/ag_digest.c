@@ -200,10 +200,23 @@ int ag_digest_is_hex(const char *hex, apr_size_t len)
     unsigned bad = 0;
     apr_size_t i;
 
-    /* stops at the end of a shorter string, never reads past it */
-    for (i = 0; i < len && hex[i] != '\0'; i++)
+    /* the length first: a shorter string is never read past its end */
+    if (strnlen(hex, len + 1) != len)
+        return 0;
+    for (i = 0; i < len; i++)
         bad |= ag_hex_digit[(unsigned char)hex[i]];
-    return (bad & 0xf0) == 0 && i == len && hex[len] == '\0';
+    return (bad & 0xf0) == 0;
+}
+
+/* LEN hex digits of either case at IN, lower-cased into OUT (which may be
+ * IN): a digit's 0x20 bit is set already, a letter's makes it lower. */
+static void hex_lower(const char *in, apr_size_t len, char *out)
+{
+    apr_size_t i;
+
+    for (i = 0; i < len; i++)
+        out[i] = (char)(in[i] | 0x20);
+    out[len] = '\0';
 }
 
 struct ag_digest_ctx {
@@ -397,8 +410,13 @@ static void collect_params(const ag_credentials *cred, digest_params *out)
         const ag_auth_param *param =
             &APR_ARRAY_IDX(cred->params, i, ag_auth_param);
 
+        int first = apr_tolower((unsigned char)param->name[0]);
+
+        /* the length and the first letter rule most names out without a
+         * call */
         for (k = 0; k < sizeof(known_params) / sizeof(known_params[0]); k++)
             if (param->name_len == known_params[k].len &&
+                first == known_params[k].name[0] &&
                 strcasecmp(param->name, known_params[k].name) == 0) {
                 *(const char **)((char *)out + known_params[k].offset) =
                     param->value;
@@ -492,9 +510,9 @@ static apr_status_t read_response(const char *v, ag_digest_request *req,
         *why = "response is not a hex hash";
         return APR_EINVAL;
     }
-    req->response = lower = apr_pstrmemdup(p, v, len);
-    for (; *lower != '\0'; lower++)
-        *lower = apr_tolower(*lower);
+    lower = apr_palloc(p, len + 1);
+    hex_lower(v, len, lower);
+    req->response = lower;
     return APR_SUCCESS;
 }
 
@@ -583,10 +601,9 @@ apr_status_t ag_digest_request_parse(const ag_credentials *cred,
 static void session_ha1(EVP_MD_CTX *ctx, const ag_digest_request *req,
                         ag_digest_hash hash, const char *ha1, char *out)
 {
-    apr_size_t hexlen = ag_digest_hash_hexlen(hash), i;
+    apr_size_t hexlen = ag_digest_hash_hexlen(hash);
 
-    for (i = 0; i <= hexlen; i++)
-        out[i] = apr_tolower(ha1[i]);
+    hex_lower(ha1, hexlen, out);
     if (ag_digest_alg_is_sess(req->alg)) {
         char lower[AG_DIGEST_HEX_MAX + 1];
         const char *sess[3];

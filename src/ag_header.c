@@ -2,7 +2,6 @@
 #include <strings.h>
 
 #include <apr_errno.h>
-#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "ag_header.h"
@@ -190,6 +189,31 @@ static apr_status_t read_param(char **s, ag_auth_param *param,
     return APR_SUCCESS;
 }
 
+static int ascii_lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
+/* The value of CRED's parameter NAME (LEN octets), any case, or NULL. */
+static const char *find_param(const ag_credentials *cred, const char *name,
+                              apr_size_t len)
+{
+    int first = ascii_lower((unsigned char)name[0]), i;
+
+    for (i = 0; i < cred->params->nelts; i++) {
+        const ag_auth_param *param =
+            &APR_ARRAY_IDX(cred->params, i, ag_auth_param);
+
+        /* the length and the first letter rule most names out without a
+         * call */
+        if (param->name_len == len &&
+            ascii_lower((unsigned char)param->name[0]) == first &&
+            strcasecmp(param->name, name) == 0)
+            return param->value;
+    }
+    return NULL;
+}
+
 /* Parses the #auth-param list at S into CRED->params, in place. */
 static apr_status_t read_params(char *s, ag_credentials *cred,
                                 const char **why)
@@ -221,7 +245,7 @@ static apr_status_t read_params(char *s, ag_credentials *cred,
         /* what ended the token is read: it can become its NUL */
         if (value_end != NULL)
             *value_end = '\0';
-        if (ag_header_param(cred, param.name) != NULL) {
+        if (find_param(cred, param.name, param.name_len) != NULL) {
             *why = "parameter given twice";
             return APR_EINVAL;
         }
@@ -283,19 +307,5 @@ apr_status_t ag_header_parse(const char *value, ag_credentials **out,
 
 const char *ag_header_param(const ag_credentials *cred, const char *name)
 {
-    int first = apr_tolower((unsigned char)name[0]), i;
-    apr_size_t len = strlen(name);
-
-    for (i = 0; i < cred->params->nelts; i++) {
-        const ag_auth_param *param =
-            &APR_ARRAY_IDX(cred->params, i, ag_auth_param);
-
-        /* the length and the first letter rule most names out without a
-         * call */
-        if (param->name_len == len &&
-            apr_tolower((unsigned char)param->name[0]) == first &&
-            strcasecmp(param->name, name) == 0)
-            return param->value;
-    }
-    return NULL;
+    return find_param(cred, name, strlen(name));
 }

@@ -107,6 +107,11 @@ int main(void)
            "reason names the unterminated quote");
     ok(parse("Digest a=\"x\\") == NULL, "backslash at the end");
     ok(parse("Digest a=1, A=2") == NULL, "duplicate params (any case)");
+    ok(parse("Digest Realm=1, nonce=2, rEALM=3") == NULL,
+       "duplicate params, the first letters in other cases");
+    c = parse("Digest realm=1, Nonce=2");
+    is_str(c ? ag_header_param(c, "NONCE") : NULL, "2",
+           "a parameter is found whatever the case of its first letter");
     is_str(why("Digest a=1, a=2"), "parameter given twice",
            "reason names the duplicate");
     ok(parse("Digest a=1 b=2") == NULL, "missing comma");
