@@ -93,16 +93,33 @@ apr_status_t ag_apikey_generate(const char **key, const char **id,
     return APR_SUCCESS;
 }
 
+/* Nonzero when an octet of W is below 0x21 or above 0x7e, eight octets at
+ * a time.  Subtracting 0x21 sets the high bit of an octet below 0x21 (it
+ * borrows) and of one from 0xa1 up; adding 1 sets it for 0x7f to 0xfe;
+ * visible octets get it from neither.  A borrow or carry into the next
+ * octet starts only at an octet flagged itself, so the word's answer is
+ * exact. */
+static apr_uint64_t invisible_in(apr_uint64_t w)
+{
+    const apr_uint64_t ones = 0x0101010101010101ULL;
+
+    return ((w - ones * 0x21) | (w + ones)) & ones * 0x80;
+}
+
 int ag_apikey_key_valid(const char *key, apr_size_t len)
 {
+    apr_uint64_t bad = 0, w;
     apr_size_t i;
 
     if (len == 0 || len > AG_APIKEY_MAX_LEN)
         return 0;
-    for (i = 0; i < len; i++)
-        if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
-            return 0;
-    return 1;
+    for (i = 0; i + sizeof(w) <= len; i += sizeof(w)) {
+        memcpy(&w, key + i, sizeof(w));
+        bad |= invisible_in(w);
+    }
+    for (; i < len; i++)
+        bad |= (unsigned char)(key[i] - 0x21) > 0x7e - 0x21;
+    return bad == 0;
 }
 
 static int is_lower_hex(int c)

@@ -67,6 +67,24 @@ static void test_key_forms(apr_pool_t *p)
     ok(!ag_apikey_key_valid("", 0), "an empty key is not");
     ok(!ag_apikey_key_valid("a b", 3), "a space is not in a key");
     ok(!ag_apikey_key_valid("a\x01", 2), "a control character is not");
+    {
+        /* every octet in every position of keys of 1 to 24 octets (the
+         * word-at-a-time part and the tail), the others visible and on
+         * both sides of the octet tested */
+        char k[24];
+        int n, pos, c, wrong = 0;
+
+        for (n = 1; n <= (int)sizeof(k); n++)
+            for (pos = 0; pos < n; pos++)
+                for (c = 0; c < 256; c++) {
+                    memset(k, pos % 2 ? '~' : '!', sizeof(k));
+                    k[pos] = (char)c;
+                    wrong += ag_apikey_key_valid(k, (apr_size_t)n) !=
+                             (c >= 0x21 && c <= 0x7e);
+                }
+        ok(wrong == 0, "each octet in each position: visible ASCII only "
+                       "(%d wrong)", wrong);
+    }
     ok(!ag_apikey_key_valid("a\x80", 2), "a non-ASCII byte is not");
     memset(big, 'a', sizeof(big));
     ok(ag_apikey_key_valid(big, AG_APIKEY_MAX_LEN), "512 characters are");
