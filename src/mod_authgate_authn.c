@@ -55,9 +55,10 @@ static void set_challenge_headers(request_rec *r,
                        APR_ARRAY_IDX(challenges, i, const char *));
 }
 
-/* One challenge per enabled scheme, in AuthGateSchemes order. */
-static void add_challenges(request_rec *r, const authgate_dir_conf *conf,
-                           ag_reason reason)
+/* One challenge per enabled scheme, in AuthGateSchemes order; how many
+ * there are. */
+static int add_challenges(request_rec *r, const authgate_dir_conf *conf,
+                          ag_reason reason)
 {
     const apr_array_header_t *schemes =
         authgate_effective_schemes(conf);
@@ -73,6 +74,7 @@ static void add_challenges(request_rec *r, const authgate_dir_conf *conf,
             s->challenge(r, conf, reason, out);
     }
     set_challenge_headers(r, out);
+    return out->nelts;
 }
 
 /* One denial, one log line, one reason code. */
@@ -93,16 +95,23 @@ static void log_denial(request_rec *r, ag_scheme_id scheme,
 static int deny(request_rec *r, const authgate_dir_conf *conf,
                 ag_scheme_id scheme, const authgate_result *res)
 {
+    authgate_result told = *res;
     int status = res->status != 0 ? res->status : HTTP_UNAUTHORIZED;
 
-    log_denial(r, scheme, res);
+    /* Every 401 carries a challenge.  Where none can be made (Digest
+     * alone, and no nonce: AG00418 says why), the client is told to come
+     * back rather than given a 401 it cannot answer. */
+    if (status == HTTP_UNAUTHORIZED && add_challenges(r, conf,
+                                                      res->reason) == 0) {
+        told.reason = AG_R_BACKEND_UNAVAILABLE;
+        status = HTTP_SERVICE_UNAVAILABLE;
+    }
+    log_denial(r, scheme, &told);
     if (status == HTTP_SERVICE_UNAVAILABLE)
         apr_table_setn(r->err_headers_out, "Retry-After",
                        AUTHGATE_RETRY_AFTER);
-    if (status == HTTP_UNAUTHORIZED) {
-        add_challenges(r, conf, res->reason);
+    if (status == HTTP_UNAUTHORIZED)
         return is_proxy(r) ? HTTP_PROXY_AUTHENTICATION_REQUIRED : status;
-    }
     if (status == HTTP_BAD_REQUEST && scheme != AG_SCHEME_NONE &&
         authgate_schemes[scheme] != NULL &&
         scheme_enabled(authgate_effective_schemes(conf), scheme)) {

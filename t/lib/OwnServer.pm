@@ -39,7 +39,9 @@ sub free_port {
 
 # BODY: the configuration after the common head (server-wide directives
 # and the Location blocks).  LOGLEVEL: the LogLevel line's value.  MPM:
-# the MPM (the suite's by default).
+# the MPM (the suite's by default).  PRELOAD: a shared object loaded
+# (LoadFile) before the modules, whose symbols then come before those of
+# the modules' own libraries.
 sub new {
     my ($class, %a) = @_;
     my $root = Apache::Test::vars('serverroot');
@@ -57,6 +59,7 @@ sub new {
     print $fh "ok\n";
     close $fh;
     my $loglevel = $a{loglevel} // 'warn authgate:debug';
+    my $preload = $a{preload} ? qq{LoadFile "$a{preload}"\n} : '';
     open $fh, '>', $self->conf or die $!;
     print $fh <<"EOF", $a{body} // '';
 ServerRoot "$dir"
@@ -66,7 +69,7 @@ PidFile "$dir/logs/httpd.pid"
 DefaultRuntimeDir "$dir/logs"
 ErrorLog "$dir/logs/error_log"
 LogLevel $loglevel
-LoadModule mpm_${mpm}_module "$moddir/mod_mpm_$mpm.so"
+${preload}LoadModule mpm_${mpm}_module "$moddir/mod_mpm_$mpm.so"
 LoadModule authn_core_module "$moddir/mod_authn_core.so"
 LoadModule authz_core_module "$moddir/mod_authz_core.so"
 LoadModule authz_user_module "$moddir/mod_authz_user.so"
