@@ -409,7 +409,6 @@ static void collect_params(const ag_credentials *cred, digest_params *out)
     for (i = 0; i < cred->params->nelts; i++) {
         const ag_auth_param *param =
             &APR_ARRAY_IDX(cred->params, i, ag_auth_param);
-
         int first = apr_tolower((unsigned char)param->name[0]);
 
         /* the length and the first letter rule most names out without a

@@ -31,30 +31,17 @@ close $fh;
 open $fh, '>', "$dir/htpasswd" or die $!;
 close $fh;
 
-my $root = Apache::Test::vars('serverroot');
 my $moddir = module_dir();
-my $server = OwnServer->new(preload => "$dir/rand_fail.so", body => <<"EOF");
+my $server = OwnServer->new(preload => "$dir/rand_fail.so",
+                            body => <<"EOF" . gate_location() . <<"EOF");
 LoadModule authn_file_module "$moddir/mod_authn_file.so"
 AuthGateNonceSecret file:$dir/secret
-<Location "/digest/">
-    AuthType AuthGate
-    AuthName "digest"
-    AuthGateSchemes Digest
-    AuthGateDigestProvider authgate
-    AuthGateUserFile "$root/conf/digest.users"
-    Require valid-user
-    AuthzSendForbiddenOnFailure On
-</Location>
+EOF
 <Location "/both/">
-    AuthType AuthGate
     AuthName "both"
     AuthGateSchemes Digest Basic
-    AuthGateDigestProvider authgate
-    AuthGateUserFile "$root/conf/digest.users"
     AuthGateBasicProvider file
     AuthUserFile "$dir/htpasswd"
-    Require valid-user
-    AuthzSendForbiddenOnFailure On
 </Location>
 EOF
 ok $server->start, 'a server whose RAND_bytes fails is up (secret from a '
@@ -63,7 +50,7 @@ ok $server->start, 'a server whose RAND_bytes fails is up (secret from a '
 my $ua = LWP::UserAgent->new(keep_alive => 0, timeout => 10);
 
 my $mark = $server->log_mark;
-my $res = $ua->get($server->url('/digest/index.html'));
+my $res = $ua->get($server->url('/index.html'));
 is $res->code, 503, 'Digest alone, no nonce to be made: 503, not a 401 '
     . 'without a challenge';
 is $res->header('Retry-After'), '10', '... with Retry-After';
