@@ -274,7 +274,10 @@ apr_status_t authgate_kept_body_filter(ap_filter_t *f, apr_bucket_brigade *bb,
             return rv;
         APR_BRIGADE_CONCAT(bb, line);
         return APR_SUCCESS;
-    default:        /* EXHAUSTIVE, EATCRLF, INIT: nothing else to give */
+    default:
+        /* EXHAUSTIVE, EATCRLF, INIT: HTTP_IN (ap_http_filter) hands these
+         * to the connection, so they never read a request body; here they
+         * get its end, and never the connection's next request. */
         APR_BRIGADE_INSERT_TAIL(bb, apr_bucket_eos_create(f->c->bucket_alloc));
         return APR_SUCCESS;
     }
