@@ -35,7 +35,26 @@ my @bad = (
       'Require auth-scheme with an unknown scheme' ],
 );
 
-plan tests => 2 + 3 * @bad + 3;
+# AG00320 finds the section that fails wherever it was written.
+# [server-level lines, which of them opens the failing section, the
+#  section as the message names it, what]
+my @gate = map { "    $_" }
+    ('AuthType AuthGate', 'AuthName "api"', 'AuthGateSchemes ApiKey');
+my @where = (
+    [ [ '<Directory "/srv/authgate//gated">', @gate, '</Directory>' ], 0,
+      '<Directory /srv/authgate/gated/>',
+      'a <Directory>, its path made canonical as the core makes it' ],
+    [ [ '<LocationMatch "^/re/">', @gate, '</LocationMatch>' ], 0,
+      '<Location ~ ^/re/>', 'a <LocationMatch>' ],
+    [ [ '<Location /dup>', '    Require all granted', '</Location>',
+        '<Location /dup>', @gate, '</Location>' ], 3,
+      '<Location /dup>', 'the second of two sections of one path' ],
+    [ [ '<VirtualHost 127.0.0.1:1>', '<Location /vh>', @gate,
+        '</Location>', '</VirtualHost>' ], 1,
+      '<Location /vh>', 'a section in a <VirtualHost>' ],
+);
+
+plan tests => 2 + 3 * @bad + 3 + @where;
 
 # httpd -t on INSIDE in a <Location /gate> for Basic.
 sub gate_configtest {
@@ -78,3 +97,14 @@ my $provider_line;
 ok t_cmp($rc != 0, 1, 'AuthGateBasicProvider authgate without keys: httpd -t fails');
 ok t_cmp($out, qr/AG00320: <Location \/gate> \(\Q$conf\E:$location_line\): AuthGateBasicProvider at \Q$conf\E:$provider_line asks for the authgate provider but no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
          'AuthGateBasicProvider authgate without keys: the message names the section and the provider line');
+
+for my $case (@where) {
+    my ($lines, $at, $name, $what) = @$case;
+    my ($rc, $out, $conf, undef, $server_line) = configtest(
+        name => 'configtest', server => $lines,
+        section => [ 'Require all granted' ]);
+    my $line = $server_line + $at;
+    ok t_cmp($out,
+             qr/AG00320: \Q$name\E \(\Q$conf\E:$line\): ApiKey is enabled/,
+             "AG00320 names $what, with its file and line");
+}
