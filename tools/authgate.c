@@ -38,7 +38,8 @@ int ag_tool_is_help(const char *arg)
            (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0);
 }
 
-const char *ag_tool_errstr(apr_status_t rv, apr_pool_t *p)
+/* The system's words for RV, from P. */
+static const char *errstr(apr_status_t rv, apr_pool_t *p)
 {
     char buf[256];
 
@@ -53,7 +54,7 @@ int ag_tool_lock(const char *path, int create, apr_pool_t *p)
     if (rv == APR_SUCCESS || (!create && APR_STATUS_IS_ENOENT(rv)))
         return AG_EXIT_OK;
     return ag_tool_fail(AG_EXIT_USAGE, "%s: cannot lock: %s", path,
-                        ag_tool_errstr(rv, p));
+                        errstr(rv, p));
 }
 
 int ag_tool_write(const char *path, const char *data, apr_size_t len,
@@ -67,7 +68,7 @@ int ag_tool_write(const char *path, const char *data, apr_size_t len,
     rv = ag_file_write_atomic(path, data, len, AG_FILE_PERMS_0640, p);
     if (rv != APR_SUCCESS)
         return ag_tool_fail(AG_EXIT_USAGE, "%s: cannot write: %s", path,
-                            ag_tool_errstr(rv, p));
+                            errstr(rv, p));
     if (!had || apr_stat(&after, path, wanted, p) != APR_SUCCESS)
         return AG_EXIT_OK;
     /* The server reads the file as its own user, often not the tool's:

@@ -37,9 +37,6 @@ int ag_tool_lock(const char *path, int create, apr_pool_t *p);
 int ag_tool_write(const char *path, const char *data, apr_size_t len,
                   apr_pool_t *p);
 
-/* The system's words for RV, from P. */
-const char *ag_tool_errstr(apr_status_t rv, apr_pool_t *p);
-
 /* 1 when ARG is -h or --help. */
 int ag_tool_is_help(const char *arg);
 
