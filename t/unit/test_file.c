@@ -79,8 +79,10 @@ static void test_lock(const char *dir, apr_pool_t *p)
      * waiter must end up holding the lock of the new file.  The writer
      * says when it holds the lock, so the waiter never takes it first
      * (and then waits for a writer that waits for it). */
-    if (pipe(ready) != 0)
+    if (pipe(ready) != 0) {
+        ok(0, "a pipe for the writer to say it is ready");
         return;
+    }
     child = fork();
     if (child == 0) {
         apr_pool_t *cp;
