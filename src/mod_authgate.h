@@ -141,6 +141,13 @@ typedef struct {
  * stream, whose requests may run at the same time. */
 authgate_conn_state *authgate_connection_get(request_rec *r);
 
+/* The value of R's query parameter NAME (Bearer's access_token, the
+ * AuthGateApiKeyQuery parameter), decoded, into *VALUE: APR_NOTFOUND when
+ * there is none; APR_EINVAL when it is given twice, without a value
+ * ("NAME" or "NAME=") or with one that does not decode. */
+apr_status_t authgate_query_param(request_rec *r, const char *name,
+                                  const char **value);
+
 /* A scheme: one file in src/ each (mod_authgate_basic.c, ...).  Adding a
  * scheme means writing one of these and listing it in authgate_schemes. */
 typedef struct {

@@ -81,35 +81,6 @@ static const char *header_name(const authgate_dir_conf *conf)
                                        : DEFAULT_HEADER;
 }
 
-/* The value of query parameter NAME into *OUT (NULL when absent).
- * APR_EINVAL when it is given twice or cannot be decoded. */
-static apr_status_t query_param(request_rec *r, const char *name,
-                                const char **out)
-{
-    apr_size_t nlen = strlen(name);
-    const char *s = r->args;
-
-    *out = NULL;
-    while (s != NULL && *s != '\0') {
-        const char *end = ap_strchr_c(s, '&');
-        apr_size_t len = end != NULL ? (apr_size_t)(end - s) : strlen(s);
-
-        if (len > nlen && strncmp(s, name, nlen) == 0 && s[nlen] == '=') {
-            char *value = apr_pstrmemdup(r->pool, s + nlen + 1,
-                                         len - nlen - 1);
-
-            if (*out != NULL || ap_unescape_urlencoded(value) != OK)
-                return APR_EINVAL;
-            *out = value;
-        }
-        else if (len == nlen && strncmp(s, name, nlen) == 0) {
-            return APR_EINVAL;      /* "?api_key" without a value */
-        }
-        s = end != NULL ? end + 1 : NULL;
-    }
-    return APR_SUCCESS;
-}
-
 /* A key outside Authorization: in the header, else in the query where
  * configured.  An empty one is malformed. */
 static apr_status_t apikey_find_other(request_rec *r,
@@ -122,8 +93,8 @@ static apr_status_t apikey_find_other(request_rec *r,
 
     if (key == NULL && conf->apikey_query != NULL &&
         conf->apikey_query[0] != '\0') {
-        rv = query_param(r, conf->apikey_query, &key);
-        if (rv != APR_SUCCESS)
+        rv = authgate_query_param(r, conf->apikey_query, &key);
+        if (rv == APR_EINVAL)
             return rv;
     }
     if (key == NULL)
@@ -231,14 +202,13 @@ static int also_in_query(request_rec *r, const authgate_dir_conf *conf)
 {
     const char *auth = r->proxyreq == PROXYREQ_PROXY ? "Proxy-Authorization"
                                                      : "Authorization";
-    const char *q = NULL;
+    const char *q;
 
     if (conf->apikey_query == NULL || conf->apikey_query[0] == '\0' ||
         (apr_table_get(r->headers_in, header_name(conf)) == NULL &&
          apr_table_get(r->headers_in, auth) == NULL))
         return 0;
-    return query_param(r, conf->apikey_query, &q) != APR_SUCCESS ||
-           q != NULL;
+    return authgate_query_param(r, conf->apikey_query, &q) != APR_NOTFOUND;
 }
 
 static void apikey_authenticate(request_rec *r, const authgate_dir_conf *conf,

@@ -1,5 +1,6 @@
 /* The gate itself: reads the credentials, hands them to their scheme,
  * and answers with the identity or with a denial and its challenges. */
+#include <string.h>
 #include <strings.h>
 
 #include <http_core.h>
@@ -167,6 +168,35 @@ authgate_conn_state *authgate_connection_get(request_rec *r)
         ap_set_module_config(c->conn_config, &authgate_module, st);
     }
     return st;
+}
+
+apr_status_t authgate_query_param(request_rec *r, const char *name,
+                                  const char **value)
+{
+    apr_size_t nlen = strlen(name), flen = 0;
+    const char *s = r->args, *found = NULL;
+    char *v;
+
+    while (s != NULL && *s != '\0') {
+        const char *end = ap_strchr_c(s, '&');
+        apr_size_t len = end != NULL ? (apr_size_t)(end - s) : strlen(s);
+
+        if (len >= nlen && strncmp(s, name, nlen) == 0 &&
+            (len == nlen || s[nlen] == '=')) {
+            if (found != NULL || len <= nlen + 1)
+                return APR_EINVAL;
+            found = s + nlen + 1;
+            flen = len - nlen - 1;
+        }
+        s = end != NULL ? end + 1 : NULL;
+    }
+    if (found == NULL)
+        return APR_NOTFOUND;
+    v = apr_pstrmemdup(r->pool, found, flen);
+    if (ap_unescape_urlencoded(v) != OK || *v == '\0')
+        return APR_EINVAL;
+    *value = v;
+    return APR_SUCCESS;
 }
 
 static void grant(request_rec *r, ag_scheme_id scheme,

@@ -548,32 +548,6 @@ static void scrub_request(request_rec *r)
     r->parsed_uri.query = scrub(r->parsed_uri.query, r->pool);
 }
 
-/* The access_token of the query into *TOKEN: APR_NOTFOUND when there is
- * none, APR_EINVAL when there are two or it is empty. */
-static apr_status_t query_token(request_rec *r, const char **token)
-{
-    const char *args = r->args, *found = NULL;
-    apr_size_t plen = sizeof(QUERY_PARAM "=") - 1;
-
-    while (args != NULL && *args) {
-        const char *amp = ap_strchr_c(args, '&');
-        apr_size_t n = amp ? (apr_size_t)(amp - args) : strlen(args);
-
-        if (n >= plen && strncmp(args, QUERY_PARAM "=", plen) == 0) {
-            if (found != NULL)
-                return APR_EINVAL;
-            found = apr_pstrmemdup(r->pool, args + plen, n - plen);
-        }
-        args = amp ? amp + 1 : NULL;
-    }
-    if (found == NULL)
-        return APR_NOTFOUND;
-    *token = apr_pstrdup(r->pool, found);
-    if (ap_unescape_urlencoded((char *)*token) != OK || **token == '\0')
-        return APR_EINVAL;
-    return APR_SUCCESS;
-}
-
 static int query_enabled(const authgate_dir_conf *conf)
 {
     return conf->bearer != NULL && conf->bearer->query == 1;
@@ -587,7 +561,7 @@ static apr_status_t bearer_find_other(request_rec *r,
     const char *token;
     apr_status_t rv;
 
-    rv = query_token(r, &token);
+    rv = authgate_query_param(r, QUERY_PARAM, &token);
     if (rv == APR_NOTFOUND)
         return APR_SUCCESS;
     /* a token in the URL is a secret whether or not it is accepted here:
@@ -870,7 +844,7 @@ static void bearer_authenticate(request_rec *r, const authgate_dir_conf *conf,
         return;
     }
     if (apr_table_get(r->notes, NOTE_FROM_QUERY) == NULL &&
-        query_token(r, &token) != APR_NOTFOUND) {
+        authgate_query_param(r, QUERY_PARAM, &token) != APR_NOTFOUND) {
         scrub_request(r);
         if (query_enabled(conf)) {
             invalid_request(r, res, "token in both header and query");

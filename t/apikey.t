@@ -12,7 +12,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGateTestKeys qw(%KEY %KEY_ID);
 
-plan tests => 66;
+plan tests => 68;
 
 sub env_of {
     my $res = shift;
@@ -67,6 +67,10 @@ ok t_cmp(env_of($res)->{REMOTE_USER}, 'quinn', 'user from the query');
 
 $res = GET "/apikey/query/env.cgi?api_key=$KEY{quinn}&api_key=$KEY{quinn}";
 ok t_cmp($res->code, 400, 'the parameter twice: 400');
+$res = GET "/apikey/query/env.cgi?x=1&api_key";
+ok t_cmp($res->code, 400, 'the parameter without a value: 400');
+$res = GET "/apikey/query/env.cgi?api_key=&x=1";
+ok t_cmp($res->code, 400, 'the parameter empty: 400');
 
 $res = GET '/apikey/query/env.cgi', 'X-API-Key' => $KEY{alice};
 ok t_cmp(env_of($res)->{REMOTE_USER}, 'alice', 'the header still works');

@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use AuthGateTestKeys qw(%KEY);
 
-plan tests => 29;
+plan tests => 31;
 
 my $rsa = 'keys/rsa.key';
 my $hs  = 'file:keys/hs.secret';
@@ -95,6 +95,12 @@ case('a token in both header and query: 400 invalid_request',
      challenge => qr/^Bearer realm="api", error="invalid_request", error_description="token in both header and query"$/,
      reason => 'malformed');
 case('access_token twice: 400', "/bearer/query/?access_token=$q&access_token=$q",
+     undef, status => 400,
+     challenge => qr/error="invalid_request"/, reason => 'malformed');
+case('access_token without a value: 400', '/bearer/query/?x=1&access_token',
+     undef, status => 400,
+     challenge => qr/error="invalid_request"/, reason => 'malformed');
+case('access_token= empty: 400', '/bearer/query/?access_token=&x=1',
      undef, status => 400,
      challenge => qr/error="invalid_request"/, reason => 'malformed');
 case('a bad query token: 401 invalid_token', '/bearer/query/?access_token=abc.def.ghi',
