@@ -80,19 +80,17 @@ ag_digest_qop ag_digest_qop_lookup(const char *name)
     return 0;
 }
 
-const EVP_MD *ag_digest_evp(ag_digest_hash hash)
+ag_md ag_digest_md(ag_digest_hash hash)
 {
     switch (hash) {
     case AG_DIGEST_HASH_SHA256:
-        return ag_md_get(AG_MD_SHA256);
+        return AG_MD_SHA256;
     case AG_DIGEST_HASH_SHA512_256:
-        return ag_md_get(AG_MD_SHA512_256);
+        return AG_MD_SHA512_256;
     default:
-        return ag_md_get(AG_MD_MD5);
+        return AG_MD_MD5;
     }
 }
-
-#define evp_md ag_digest_evp
 
 /* The PARTS joined with ':' into BUF (of SIZE bytes): their length, or 0
  * when they do not fit. */
@@ -118,36 +116,12 @@ static apr_size_t join_parts(const char *const *parts, int n, char *buf,
  * longer ones are hashed part by part. */
 #define JOIN_BUF 512
 
-/* hex(H(PARTS[0] ":" PARTS[1] ":" ...)) into OUT, in CTX (made ready
- * again for each hash: a context kept for several hashes of one algorithm
- * saves an allocation and a set-up each). */
-static void hash_joined_in(EVP_MD_CTX *ctx, ag_digest_hash hash,
-                           const char *const *parts, int n, char *out)
+/* HASH's lower-case hex of the LEN bytes MD into OUT; without them (LEN
+ * 0: libcrypto failed), as many 'x', which match no response. */
+static void hex_or_unmatchable(ag_digest_hash hash, const unsigned char *md,
+                               unsigned int len, char *out)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    char joined[JOIN_BUF];
-    unsigned int len = 0;
-    apr_size_t used;
-    int i, good;
-
-    good = ctx != NULL && EVP_DigestInit_ex(ctx, evp_md(hash), NULL) == 1;
-    used = good ? join_parts(parts, n, joined, sizeof(joined)) : 0;
-    if (used > 0) {
-        good = EVP_DigestUpdate(ctx, joined, used) == 1;
-        /* it may hold an HA1 */
-        OPENSSL_cleanse(joined, used);
-    }
-    for (i = 0; good && used == 0 && i < n; i++) {
-        if (i > 0)
-            good = EVP_DigestUpdate(ctx, ":", 1) == 1;
-        if (good)
-            good = EVP_DigestUpdate(ctx, parts[i], strlen(parts[i])) == 1;
-    }
-    if (good)
-        good = EVP_DigestFinal_ex(ctx, md, &len) == 1;
-    if (!good) {
-        /* Only an allocation failure gets here: a hash that matches no
-         * response, never a partial one. */
+    if (len == 0) {
         memset(out, 'x', ag_digest_hash_hexlen(hash));
         out[ag_digest_hash_hexlen(hash)] = '\0';
         return;
@@ -155,13 +129,32 @@ static void hash_joined_in(EVP_MD_CTX *ctx, ag_digest_hash hash,
     ag_hex_encode(md, len, out);
 }
 
+/* hex(H(PARTS[0] ":" PARTS[1] ":" ...)) into OUT. */
 static void hash_joined(ag_digest_hash hash, const char *const *parts,
                         int n, char *out)
 {
-    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char md[EVP_MAX_MD_SIZE];
+    char joined[JOIN_BUF];
+    unsigned int len = 0;
+    apr_size_t used;
+    ag_hash_ctx ctx;
+    int i;
 
-    hash_joined_in(ctx, hash, parts, n, out);
-    EVP_MD_CTX_free(ctx);
+    if (ag_hash_init(&ctx, ag_digest_md(hash))) {
+        used = join_parts(parts, n, joined, sizeof(joined));
+        if (used > 0) {
+            ag_hash_update(&ctx, joined, used);
+            /* it may hold an HA1 */
+            OPENSSL_cleanse(joined, used);
+        }
+        for (i = 0; used == 0 && i < n; i++) {
+            if (i > 0)
+                ag_hash_update(&ctx, ":", 1);
+            ag_hash_update(&ctx, parts[i], strlen(parts[i]));
+        }
+        len = ag_hash_final(&ctx, md);
+    }
+    hex_or_unmatchable(hash, md, len, out);
 }
 
 void ag_digest_hex(ag_digest_hash hash, const void *data, apr_size_t len,
@@ -169,13 +162,13 @@ void ag_digest_hex(ag_digest_hash hash, const void *data, apr_size_t len,
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen = 0;
+    ag_hash_ctx ctx;
 
-    if (EVP_Digest(data, len, md, &mdlen, evp_md(hash), NULL) != 1) {
-        memset(out, 'x', ag_digest_hash_hexlen(hash));
-        out[ag_digest_hash_hexlen(hash)] = '\0';
-        return;
+    if (ag_hash_init(&ctx, ag_digest_md(hash))) {
+        ag_hash_update(&ctx, data, len);
+        mdlen = ag_hash_final(&ctx, md);
     }
-    ag_hex_encode(md, mdlen, out);
+    hex_or_unmatchable(hash, md, mdlen, out);
 }
 
 void ag_digest_ha1(ag_digest_hash hash, const char *user, const char *realm,
@@ -220,17 +213,18 @@ static void hex_lower(const char *in, apr_size_t len, char *out)
 }
 
 struct ag_digest_ctx {
-    EVP_MD_CTX *md;
+    ag_hash_ctx md;
     ag_digest_hash hash;
-    int failed;
+    int live;               /* MD holds a state to discard */
 };
 
 static apr_status_t ctx_cleanup(void *data)
 {
     ag_digest_ctx *ctx = data;
 
-    EVP_MD_CTX_free(ctx->md);
-    ctx->md = NULL;
+    if (ctx->live)
+        ag_hash_discard(&ctx->md);
+    ctx->live = 0;
     return APR_SUCCESS;
 }
 
@@ -240,12 +234,10 @@ apr_status_t ag_digest_ctx_make(ag_digest_hash hash, ag_digest_ctx **out,
     ag_digest_ctx *ctx = apr_pcalloc(p, sizeof(*ctx));
 
     ctx->hash = hash;
-    ctx->md = EVP_MD_CTX_new();
-    if (ctx->md == NULL)
-        return APR_ENOMEM;
-    apr_pool_cleanup_register(p, ctx, ctx_cleanup, apr_pool_cleanup_null);
-    if (EVP_DigestInit_ex(ctx->md, evp_md(hash), NULL) != 1)
+    if (!ag_hash_init(&ctx->md, ag_digest_md(hash)))
         return APR_EGENERAL;
+    ctx->live = 1;
+    apr_pool_cleanup_register(p, ctx, ctx_cleanup, apr_pool_cleanup_null);
     *out = ctx;
     return APR_SUCCESS;
 }
@@ -253,8 +245,8 @@ apr_status_t ag_digest_ctx_make(ag_digest_hash hash, ag_digest_ctx **out,
 void ag_digest_ctx_update(ag_digest_ctx *ctx, const void *data,
                           apr_size_t len)
 {
-    if (!ctx->failed && EVP_DigestUpdate(ctx->md, data, len) != 1)
-        ctx->failed = 1;
+    if (ctx->live)
+        ag_hash_update(&ctx->md, data, len);
 }
 
 void ag_digest_ctx_final(ag_digest_ctx *ctx, char *out)
@@ -262,12 +254,10 @@ void ag_digest_ctx_final(ag_digest_ctx *ctx, char *out)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
 
-    if (ctx->failed || EVP_DigestFinal_ex(ctx->md, md, &len) != 1) {
-        memset(out, 'x', ag_digest_hash_hexlen(ctx->hash));
-        out[ag_digest_hash_hexlen(ctx->hash)] = '\0';
-        return;
-    }
-    ag_hex_encode(md, len, out);
+    if (ctx->live)
+        len = ag_hash_final(&ctx->md, md);
+    ctx->live = 0;
+    hex_or_unmatchable(ctx->hash, md, len, out);
 }
 
 /* --- the response's parameters ------------------------------------------ */
@@ -597,7 +587,7 @@ apr_status_t ag_digest_request_parse(const ag_credentials *cred,
 
 /* HA1 as the response hashes it, into OUT: lower-cased and, for a -sess
  * algorithm, H(HA1 ":" nonce ":" cnonce), in CTX. */
-static void session_ha1(EVP_MD_CTX *ctx, const ag_digest_request *req,
+static void session_ha1(const ag_digest_request *req,
                         ag_digest_hash hash, const char *ha1, char *out)
 {
     apr_size_t hexlen = ag_digest_hash_hexlen(hash);
@@ -611,14 +601,14 @@ static void session_ha1(EVP_MD_CTX *ctx, const ag_digest_request *req,
         sess[0] = lower;
         sess[1] = req->nonce;
         sess[2] = req->cnonce;
-        hash_joined_in(ctx, hash, sess, 3, out);
+        hash_joined(hash, sess, 3, out);
         OPENSSL_cleanse(lower, hexlen + 1);
     }
 }
 
 /* H(HA1 ":" nonce ":" nc ":" cnonce ":" qop ":" HA2), HA2 being
  * H(METHOD ":" uri [":" BODY_HASH]), into OUT, in CTX. */
-static void request_digest(EVP_MD_CTX *ctx, const ag_digest_request *req,
+static void request_digest(const ag_digest_request *req,
                            ag_digest_hash hash, const char *ha1,
                            const char *method, const char *body_hash,
                            char *out)
@@ -629,15 +619,14 @@ static void request_digest(EVP_MD_CTX *ctx, const ag_digest_request *req,
     a2[0] = method;
     a2[1] = req->uri;
     a2[2] = body_hash;
-    hash_joined_in(ctx, hash, a2, req->qop == AG_DIGEST_QOP_AUTH_INT ? 3 : 2,
-                   ha2);
+    hash_joined(hash, a2, req->qop == AG_DIGEST_QOP_AUTH_INT ? 3 : 2, ha2);
     kd[0] = ha1;
     kd[1] = req->nonce;
     kd[2] = req->nc_text;
     kd[3] = req->cnonce;
     kd[4] = req->qop_text;
     kd[5] = ha2;
-    hash_joined_in(ctx, hash, kd, 6, out);
+    hash_joined(hash, kd, 6, out);
 }
 
 /* The hashes of one exchange, from one context and one preparation of
@@ -652,7 +641,6 @@ static int exchange(const ag_digest_request *req, const char *ha1,
     ag_digest_hash hash;
     apr_size_t hexlen;
     char key[AG_DIGEST_HEX_MAX + 1];
-    EVP_MD_CTX *ctx;
     int good = 1;
 
     if (req->alg < 0 || req->alg >= AG_DIGEST__COUNT)
@@ -664,17 +652,15 @@ static int exchange(const ag_digest_request *req, const char *ha1,
     if (req->qop == AG_DIGEST_QOP_AUTH_INT &&
         (body_hash == NULL || !ag_digest_is_hex(body_hash, hexlen)))
         return 0;
-    ctx = EVP_MD_CTX_new();
-    session_ha1(ctx, req, hash, ha1, key);
-    request_digest(ctx, req, hash, key, method, body_hash, response);
+    session_ha1(req, hash, ha1, key);
+    request_digest(req, hash, key, method, body_hash, response);
     /* The length is public (it follows from the algorithm); the digits
      * are compared in constant time. */
     if (match != NULL)
         good = strlen(match) == hexlen &&
                ag_same_bytes(response, match, hexlen);
     if (good && rspauth != NULL)
-        request_digest(ctx, req, hash, key, "", body_hash, rspauth);
-    EVP_MD_CTX_free(ctx);
+        request_digest(req, hash, key, "", body_hash, rspauth);
     OPENSSL_cleanse(key, hexlen + 1);
     return good;
 }

@@ -18,8 +18,7 @@
 
 #include <apr_pools.h>
 
-#include <openssl/types.h>
-
+#include "ag_hash.h"
 #include "ag_header.h"
 
 typedef enum {
@@ -61,8 +60,8 @@ const char *ag_digest_alg_name(ag_digest_alg alg);
 ag_digest_hash ag_digest_alg_hash(ag_digest_alg alg);
 int ag_digest_alg_is_sess(ag_digest_alg alg);
 
-/* The OpenSSL digest of HASH, fetched once per process. */
-const EVP_MD *ag_digest_evp(ag_digest_hash hash);
+/* The message digest of HASH, for ag_hash_init(). */
+ag_md ag_digest_md(ag_digest_hash hash);
 
 /* "MD5", "SHA-256", "SHA-512-256". */
 const char *ag_digest_hash_name(ag_digest_hash hash);

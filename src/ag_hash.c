@@ -1,7 +1,12 @@
+/* MD5_Init() and SHA256_Init() are deprecated in favour of EVP, whose
+ * per-hash cost ag_hash_ctx exists to avoid: see ag_hash.h. */
+#define OPENSSL_SUPPRESS_DEPRECATED
+
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/provider.h>
 
 #include "ag_hash.h"
 
@@ -11,13 +16,30 @@ static const char *const md_names[AG_MD__COUNT] = {
 
 static CRYPTO_ONCE fetch_once = CRYPTO_ONCE_STATIC_INIT;
 static EVP_MD *fetched[AG_MD__COUNT];
+/* 1 where the fetched MD is the default provider's MD5 or SHA-256, whose
+ * own functions ag_hash_ctx may call */
+static int direct[AG_MD__COUNT];
+
+static int from_default_provider(const EVP_MD *md)
+{
+    const OSSL_PROVIDER *prov = EVP_MD_get0_provider(md);
+    const char *name = prov != NULL ? OSSL_PROVIDER_get0_name(prov) : NULL;
+
+    return name != NULL && strcmp(name, "default") == 0;
+}
 
 static void fetch_mds(void)
 {
     int i;
 
-    for (i = 0; i < AG_MD__COUNT; i++)
+    for (i = 0; i < AG_MD__COUNT; i++) {
         fetched[i] = EVP_MD_fetch(NULL, md_names[i], NULL);
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+        direct[i] = fetched[i] != NULL &&
+                    (i == AG_MD_MD5 || i == AG_MD_SHA256) &&
+                    from_default_provider(fetched[i]);
+#endif
+    }
 }
 
 const EVP_MD *ag_md_get(ag_md md)
@@ -28,15 +50,96 @@ const EVP_MD *ag_md_get(ag_md md)
     return fetched[md];
 }
 
+int ag_hash_init(ag_hash_ctx *ctx, ag_md md)
+{
+    const EVP_MD *evp = ag_md_get(md);
+
+    if (evp == NULL)
+        return 0;
+    ctx->md = md;
+    ctx->failed = 0;
+    ctx->direct = direct[md];
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+    if (ctx->direct)
+        return md == AG_MD_MD5 ? MD5_Init(&ctx->u.md5)
+                               : SHA256_Init(&ctx->u.sha256);
+#endif
+    ctx->u.evp = EVP_MD_CTX_new();
+    if (ctx->u.evp != NULL && EVP_DigestInit_ex(ctx->u.evp, evp, NULL) == 1)
+        return 1;
+    EVP_MD_CTX_free(ctx->u.evp);
+    return 0;
+}
+
+void ag_hash_update(ag_hash_ctx *ctx, const void *data, apr_size_t len)
+{
+    int good;
+
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+    if (ctx->direct)
+        good = ctx->md == AG_MD_MD5 ? MD5_Update(&ctx->u.md5, data, len)
+                                    : SHA256_Update(&ctx->u.sha256, data, len);
+    else
+#endif
+        good = EVP_DigestUpdate(ctx->u.evp, data, len);
+    if (good != 1)
+        ctx->failed = 1;
+}
+
+unsigned int ag_hash_final(ag_hash_ctx *ctx, unsigned char *out)
+{
+    unsigned int len = 0;
+    int good;
+
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+    if (ctx->direct) {
+        if (ctx->md == AG_MD_MD5) {
+            good = MD5_Final(out, &ctx->u.md5);
+            len = MD5_DIGEST_LENGTH;
+        }
+        else {
+            good = SHA256_Final(out, &ctx->u.sha256);
+            len = SHA256_DIGEST_LENGTH;
+        }
+    }
+    else
+#endif
+        good = EVP_DigestFinal_ex(ctx->u.evp, out, &len);
+    ag_hash_discard(ctx);
+    return good == 1 && !ctx->failed ? len : 0;
+}
+
+void ag_hash_discard(ag_hash_ctx *ctx)
+{
+    if (ctx->direct)
+        OPENSSL_cleanse(&ctx->u, sizeof(ctx->u));
+    else
+        EVP_MD_CTX_free(ctx->u.evp);
+    ctx->u.evp = NULL;
+}
+
+int ag_hash_copy(ag_hash_ctx *to, const ag_hash_ctx *from)
+{
+    *to = *from;
+    if (from->direct)
+        return 1;
+    to->u.evp = EVP_MD_CTX_new();
+    if (to->u.evp != NULL && EVP_MD_CTX_copy_ex(to->u.evp, from->u.evp) == 1)
+        return 1;
+    EVP_MD_CTX_free(to->u.evp);
+    return 0;
+}
+
 int ag_sha256(const void *data, apr_size_t len,
               unsigned char out[AG_SHA256_LEN])
 {
-    const EVP_MD *md = ag_md_get(AG_MD_SHA256);
-    unsigned int n = AG_SHA256_LEN;
+    ag_hash_ctx ctx;
 
-    if (md != NULL && EVP_Digest(data, len, out, &n, md, NULL) == 1 &&
-        n == AG_SHA256_LEN)
-        return 1;
+    if (ag_hash_init(&ctx, AG_MD_SHA256)) {
+        ag_hash_update(&ctx, data, len);
+        if (ag_hash_final(&ctx, out) == AG_SHA256_LEN)
+            return 1;
+    }
     memset(out, 0, AG_SHA256_LEN);
     return 0;
 }

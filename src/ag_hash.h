@@ -7,6 +7,8 @@
 
 #include <apr.h>
 
+#include <openssl/md5.h>
+#include <openssl/sha.h>
 #include <openssl/types.h>
 
 #define AG_SHA256_LEN 32
@@ -25,6 +27,45 @@ typedef enum {
  * at every use); NULL when it is not available (MD5 under FIPS), which
  * makes every EVP call given it fail. */
 const EVP_MD *ag_md_get(ag_md md);
+
+/* A running hash of one ag_md.  Where OpenSSL's default provider would
+ * do the work for MD5 or SHA-256, the same implementation is called
+ * through its own functions: a plain structure, copied by assignment, with
+ * no allocation, provider dispatch or ENGINE check at each hash (through
+ * EVP, those cost as much as hashing a short string).  Any other digest,
+ * or one that another provider (FIPS) supplies, goes through EVP.  An
+ * initialised context holds its state until ag_hash_final() or
+ * ag_hash_discard(); ag_hash_copy() makes another such context. */
+typedef struct {
+    int direct;             /* 1: the union's md5 or sha256 is in use */
+    int failed;
+    ag_md md;
+    union {
+#ifndef OPENSSL_NO_DEPRECATED_3_0
+        MD5_CTX md5;
+        SHA256_CTX sha256;
+#endif
+        EVP_MD_CTX *evp;
+    } u;
+} ag_hash_ctx;
+
+/* 1 when CTX is ready for MD; 0 when MD is not available (then CTX needs
+ * neither final nor discard). */
+int ag_hash_init(ag_hash_ctx *ctx, ag_md md);
+
+/* Adds LEN bytes of DATA (a failure shows at ag_hash_final()). */
+void ag_hash_update(ag_hash_ctx *ctx, const void *data, apr_size_t len);
+
+/* The hash into OUT (EVP_MAX_MD_SIZE bytes suffice) and its length; 0
+ * when anything failed.  CTX is wiped, and may be initialised again. */
+unsigned int ag_hash_final(ag_hash_ctx *ctx, unsigned char *out);
+
+/* Wipes an initialised CTX that will not be finished. */
+void ag_hash_discard(ag_hash_ctx *ctx);
+
+/* TO (not initialised) as a copy of the initialised FROM: 1, or 0 when
+ * it could not be made. */
+int ag_hash_copy(ag_hash_ctx *to, const ag_hash_ctx *from);
 
 /* SHA-256 of LEN bytes of DATA into OUT; 0 (and OUT zeroed) in the
  * unlikely case libcrypto fails, so that a caller can refuse to use it. */

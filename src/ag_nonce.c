@@ -23,57 +23,67 @@
 #define HMAC_BLOCK 64
 
 struct ag_nonce_key {
-    EVP_MD_CTX *inner;      /* SHA-256 state after key ^ ipad */
-    EVP_MD_CTX *outer;      /* SHA-256 state after key ^ opad */
+    ag_hash_ctx inner;      /* SHA-256 state after key ^ ipad */
+    ag_hash_ctx outer;      /* SHA-256 state after key ^ opad */
+    int live;               /* both hold a state */
 };
 
 static apr_status_t key_cleanup(void *data)
 {
     ag_nonce_key *k = data;
 
-    EVP_MD_CTX_free(k->inner);
-    EVP_MD_CTX_free(k->outer);
+    if (k->live) {
+        ag_hash_discard(&k->inner);
+        ag_hash_discard(&k->outer);
+    }
+    k->live = 0;
     return APR_SUCCESS;
 }
 
-/* The hash state after KEY (HMAC_BLOCK bytes) xor PAD, into CTX. */
-static int absorb_pad(EVP_MD_CTX *ctx, const unsigned char *key,
+/* The hash state after KEY (HMAC_BLOCK bytes) xor PAD, into CTX (which
+ * holds a state, to be discarded, only when this returns 1). */
+static int absorb_pad(ag_hash_ctx *ctx, const unsigned char *key,
                       unsigned char pad)
 {
     unsigned char block[HMAC_BLOCK];
-    int i, good;
+    int i;
 
+    if (!ag_hash_init(ctx, AG_MD_SHA256))
+        return 0;
     for (i = 0; i < HMAC_BLOCK; i++)
         block[i] = key[i] ^ pad;
-    good = EVP_DigestInit_ex(ctx, ag_digest_evp(AG_DIGEST_HASH_SHA256),
-                             NULL) == 1 &&
-           EVP_DigestUpdate(ctx, block, HMAC_BLOCK) == 1;
+    ag_hash_update(ctx, block, HMAC_BLOCK);
     OPENSSL_cleanse(block, sizeof(block));
-    return good;
+    if (!ctx->failed)
+        return 1;
+    ag_hash_discard(ctx);
+    return 0;
 }
 
 static ag_nonce_key *key_prepare(const unsigned char *bytes, apr_size_t len,
                                  apr_pool_t *p)
 {
     unsigned char key[HMAC_BLOCK] = {0};
-    unsigned int klen = 0;
     ag_nonce_key *k = apr_pcalloc(p, sizeof(*k));
     int good;
 
     if (len > HMAC_BLOCK)
-        good = EVP_Digest(bytes, len, key, &klen,
-                          ag_digest_evp(AG_DIGEST_HASH_SHA256), NULL) == 1;
+        good = ag_sha256(bytes, len, key);
     else {
         memcpy(key, bytes, len);
         good = 1;
     }
-    k->inner = EVP_MD_CTX_new();
-    k->outer = EVP_MD_CTX_new();
-    apr_pool_cleanup_register(p, k, key_cleanup, apr_pool_cleanup_null);
-    good = good && k->inner != NULL && k->outer != NULL &&
-           absorb_pad(k->inner, key, 0x36) && absorb_pad(k->outer, key, 0x5c);
+    if (good && absorb_pad(&k->inner, key, 0x36)) {
+        if (absorb_pad(&k->outer, key, 0x5c))
+            k->live = 1;
+        else
+            ag_hash_discard(&k->inner);
+    }
     OPENSSL_cleanse(key, sizeof(key));
-    return good ? k : NULL;
+    if (!k->live)
+        return NULL;
+    apr_pool_cleanup_register(p, k, key_cleanup, apr_pool_cleanup_null);
+    return k;
 }
 
 /* HMAC-SHA-256(secret, LABEL 0x00 REALM 0x00 DATA) into MAC (32 bytes). */
@@ -82,22 +92,22 @@ static apr_status_t mac_of(const ag_nonce_secret *secret, const char *label,
                            apr_size_t len, unsigned char *mac)
 {
     unsigned char inner[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_MD_CTX *ctx;
-    int good;
+    unsigned int n;
+    ag_hash_ctx ctx;
 
-    if (secret->key == NULL || (ctx = EVP_MD_CTX_new()) == NULL)
+    if (secret->key == NULL || !ag_hash_copy(&ctx, &secret->key->inner))
         return APR_EGENERAL;
-    good = EVP_MD_CTX_copy_ex(ctx, secret->key->inner) == 1 &&
-           EVP_DigestUpdate(ctx, label, strlen(label) + 1) == 1 &&
-           EVP_DigestUpdate(ctx, realm, strlen(realm) + 1) == 1 &&
-           (len == 0 || EVP_DigestUpdate(ctx, data, len) == 1) &&
-           EVP_DigestFinal_ex(ctx, inner, &n) == 1 &&
-           EVP_MD_CTX_copy_ex(ctx, secret->key->outer) == 1 &&
-           EVP_DigestUpdate(ctx, inner, n) == 1 &&
-           EVP_DigestFinal_ex(ctx, mac, &n) == 1;
-    EVP_MD_CTX_free(ctx);
-    return good ? APR_SUCCESS : APR_EGENERAL;
+    ag_hash_update(&ctx, label, strlen(label) + 1);
+    ag_hash_update(&ctx, realm, strlen(realm) + 1);
+    if (len > 0)
+        ag_hash_update(&ctx, data, len);
+    n = ag_hash_final(&ctx, inner);
+    if (n == 0 || !ag_hash_copy(&ctx, &secret->key->outer))
+        return APR_EGENERAL;
+    ag_hash_update(&ctx, inner, n);
+    n = ag_hash_final(&ctx, mac);
+    OPENSSL_cleanse(inner, sizeof(inner));
+    return n == AG_SHA256_LEN ? APR_SUCCESS : APR_EGENERAL;
 }
 
 /* The key prepared and the opaque made, once, when the secret is made. */

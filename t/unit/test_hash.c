@@ -6,6 +6,102 @@
 #include "ag_hash.h"
 #include "tap.h"
 
+/* Whether ag_hash_ctx, fed DATA in pieces of STEP bytes, gives what EVP
+ * gives for MD over the LEN bytes. */
+static int same_as_evp(ag_md md, const unsigned char *data, apr_size_t len,
+                       apr_size_t step)
+{
+    unsigned char want[EVP_MAX_MD_SIZE], got[EVP_MAX_MD_SIZE];
+    unsigned int wlen = 0, glen;
+    ag_hash_ctx ctx;
+    apr_size_t at;
+
+    if (EVP_Digest(data, len, want, &wlen, ag_md_get(md), NULL) != 1 ||
+        !ag_hash_init(&ctx, md))
+        return 0;
+    for (at = 0; at < len; at += step)
+        ag_hash_update(&ctx, data + at, len - at < step ? len - at : step);
+    glen = ag_hash_final(&ctx, got);
+    return glen == wlen && memcmp(got, want, wlen) == 0;
+}
+
+/* Every digest over 0 to 300 bytes (past a block's and a padding's edge),
+ * whole and in pieces of 1, 7 and 64. */
+static void hashes_as_evp(void)
+{
+    static const char *const names[AG_MD__COUNT] = {
+        "MD5", "SHA-256", "SHA-384", "SHA-512", "SHA-512/256"
+    };
+    unsigned char data[300];
+    apr_size_t len, steps[] = {300, 1, 7, 64};
+    int md, s, good;
+
+    for (len = 0; len < sizeof(data); len++)
+        data[len] = (unsigned char)(len * 131 + 7);
+    for (md = 0; md < AG_MD__COUNT; md++) {
+        good = 1;
+        for (len = 0; len <= sizeof(data); len++)
+            for (s = 0; s < 4; s++)
+                good = good && same_as_evp((ag_md)md, data, len, steps[s]);
+        ok(good, "%s: the same hashes as EVP's, whole or in pieces",
+           names[md]);
+    }
+}
+
+/* A copy goes on from the state copied, independently of the original. */
+static void copies(void)
+{
+    static const unsigned char abc[] = "abc";
+    int md, good = 1;
+
+    for (md = 0; md < AG_MD__COUNT; md++) {
+        unsigned char one[EVP_MAX_MD_SIZE], two[EVP_MAX_MD_SIZE];
+        unsigned char want[EVP_MAX_MD_SIZE];
+        unsigned int wlen = 0;
+        ag_hash_ctx a, b;
+
+        good = good && ag_hash_init(&a, (ag_md)md);
+        ag_hash_update(&a, abc, 1);
+        good = good && ag_hash_copy(&b, &a);
+        ag_hash_update(&a, abc + 1, 2);
+        ag_hash_update(&b, "xyz", 3);
+        good = good && ag_hash_final(&a, one) > 0 &&
+               ag_hash_final(&b, two) > 0 &&
+               EVP_Digest(abc, 3, want, &wlen, ag_md_get((ag_md)md),
+                          NULL) == 1 &&
+               memcmp(one, want, wlen) == 0 &&
+               EVP_Digest("axyz", 4, want, &wlen, ag_md_get((ag_md)md),
+                          NULL) == 1 &&
+               memcmp(two, want, wlen) == 0;
+        /* a context finished is ready for another hash */
+        good = good && ag_hash_init(&a, (ag_md)md);
+        ag_hash_update(&a, abc, 3);
+        good = good && ag_hash_final(&a, two) > 0 &&
+               memcmp(one, two, (size_t)EVP_MD_get_size(
+                                    ag_md_get((ag_md)md))) == 0;
+        /* and one abandoned leaves nothing behind (the sanitizer run) */
+        good = good && ag_hash_init(&b, (ag_md)md);
+        ag_hash_update(&b, abc, 3);
+        ag_hash_discard(&b);
+    }
+    ok(good, "copies go on independently; a context is used again; a "
+             "discarded one is let go");
+    {
+        ag_hash_ctx m, s2, w;
+
+        ok(ag_hash_init(&m, AG_MD_MD5) && ag_hash_init(&s2, AG_MD_SHA256) &&
+               ag_hash_init(&w, AG_MD_SHA512_256) && m.direct &&
+               s2.direct && !w.direct,
+           "MD5 and SHA-256 of the default provider are called directly, "
+           "SHA-512/256 through EVP");
+        ag_hash_discard(&m);
+        ag_hash_discard(&s2);
+        ag_hash_discard(&w);
+    }
+    ok(!ag_hash_init(&(ag_hash_ctx){0}, AG_MD__COUNT),
+       "no context for a digest out of range");
+}
+
 int main(void)
 {
     unsigned char md[AG_SHA256_LEN];
@@ -92,6 +188,8 @@ int main(void)
                ag_same_bytes("ab", "ax", 1),
            "only the LEN bytes are compared");
     }
+    hashes_as_evp();
+    copies();
     ok(ag_mix64(1, 2) == 0x975835de1c9756ceULL &&
            ag_mix64(2, 1) == 0xbeeb8da1658eec67ULL,
        "the mix is splitmix64's finalizer over a * golden ratio ^ b, and "
