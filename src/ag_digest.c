@@ -606,41 +606,63 @@ static void session_ha1(const ag_digest_request *req,
     }
 }
 
-/* H(HA1 ":" nonce ":" nc ":" cnonce ":" qop ":" HA2), HA2 being
- * H(METHOD ":" uri [":" BODY_HASH]), into OUT, in CTX. */
-static void request_digest(const ag_digest_request *req,
-                           ag_digest_hash hash, const char *ha1,
-                           const char *method, const char *body_hash,
-                           char *out)
+/* HA2 = hex(H(METHOD ":" uri [":" BODY_HASH])) into OUT. */
+static void request_ha2(const ag_digest_request *req, ag_digest_hash hash,
+                        const char *method, const char *body_hash, char *out)
 {
-    char ha2[AG_DIGEST_HEX_MAX + 1];
-    const char *a2[3], *kd[6];
+    const char *a2[3];
 
     a2[0] = method;
     a2[1] = req->uri;
     a2[2] = body_hash;
-    hash_joined(hash, a2, req->qop == AG_DIGEST_QOP_AUTH_INT ? 3 : 2, ha2);
+    hash_joined(hash, a2, req->qop == AG_DIGEST_QOP_AUTH_INT ? 3 : 2, out);
+}
+
+/* CTX, initialised, after HA1 ":" nonce ":" nc ":" cnonce ":" qop ":":
+ * what the response and rspauth have in common, hashed once for both. */
+static void absorb_kd_prefix(ag_hash_ctx *ctx, const ag_digest_request *req,
+                             const char *ha1)
+{
+    const char *kd[5];
+    int i;
+
     kd[0] = ha1;
     kd[1] = req->nonce;
     kd[2] = req->nc_text;
     kd[3] = req->cnonce;
     kd[4] = req->qop_text;
-    kd[5] = ha2;
-    hash_joined(hash, kd, 6, out);
+    for (i = 0; i < 5; i++) {
+        ag_hash_update(ctx, kd[i], strlen(kd[i]));
+        ag_hash_update(ctx, ":", 1);
+    }
 }
 
-/* The hashes of one exchange, from one context and one preparation of
- * HA1: the response for METHOD into RESPONSE; with MATCH (the response as
- * sent), whether the two agree, compared in constant time, and when they
- * do and RSPAUTH is not NULL, the rspauth into RSPAUTH.  1 when the
- * response was computed and, with MATCH, agreed. */
+/* hex(H(prefix HA2)) into OUT, finishing CTX (absorb_kd_prefix()'s). */
+static void finish_kd(ag_hash_ctx *ctx, ag_digest_hash hash, const char *ha2,
+                      char *out)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int len;
+
+    ag_hash_update(ctx, ha2, strlen(ha2));
+    len = ag_hash_final(ctx, md);
+    hex_or_unmatchable(hash, md, len, out);
+}
+
+/* The hashes of one exchange, from one preparation of HA1 and one hash of
+ * the part of KD(HA1, ...) that the response and rspauth share: the
+ * response for METHOD into RESPONSE; with MATCH (the response as sent),
+ * whether the two agree, compared in constant time, and when they do and
+ * RSPAUTH is not NULL, the rspauth (the same with an empty method) into
+ * RSPAUTH.  1 when the response was computed and, with MATCH, agreed. */
 static int exchange(const ag_digest_request *req, const char *ha1,
                     const char *method, const char *body_hash,
                     const char *match, char *response, char *rspauth)
 {
     ag_digest_hash hash;
     apr_size_t hexlen;
-    char key[AG_DIGEST_HEX_MAX + 1];
+    char key[AG_DIGEST_HEX_MAX + 1], ha2[AG_DIGEST_HEX_MAX + 1];
+    ag_hash_ctx prefix, ctx;
     int good = 1;
 
     if (req->alg < 0 || req->alg >= AG_DIGEST__COUNT)
@@ -653,15 +675,30 @@ static int exchange(const ag_digest_request *req, const char *ha1,
         (body_hash == NULL || !ag_digest_is_hex(body_hash, hexlen)))
         return 0;
     session_ha1(req, hash, ha1, key);
-    request_digest(req, hash, key, method, body_hash, response);
+    if (!ag_hash_init(&prefix, ag_digest_md(hash))) {
+        OPENSSL_cleanse(key, hexlen + 1);
+        /* as hash_joined() answers a failure: a response nothing matches */
+        hex_or_unmatchable(hash, NULL, 0, response);
+        return 0;
+    }
+    absorb_kd_prefix(&prefix, req, key);
+    OPENSSL_cleanse(key, hexlen + 1);
+    request_ha2(req, hash, method, body_hash, ha2);
+    if (ag_hash_copy(&ctx, &prefix))
+        finish_kd(&ctx, hash, ha2, response);
+    else
+        hex_or_unmatchable(hash, NULL, 0, response);
     /* The length is public (it follows from the algorithm); the digits
      * are compared in constant time. */
     if (match != NULL)
         good = strlen(match) == hexlen &&
                ag_same_bytes(response, match, hexlen);
-    if (good && rspauth != NULL)
-        request_digest(req, hash, key, "", body_hash, rspauth);
-    OPENSSL_cleanse(key, hexlen + 1);
+    if (good && rspauth != NULL) {
+        request_ha2(req, hash, "", body_hash, ha2);
+        finish_kd(&prefix, hash, ha2, rspauth);
+    }
+    else
+        ag_hash_discard(&prefix);
     return good;
 }
 

@@ -105,7 +105,9 @@ unsigned int ag_hash_final(ag_hash_ctx *ctx, unsigned char *out)
     else
 #endif
         good = EVP_DigestFinal_ex(ctx->u.evp, out, &len);
-    ag_hash_discard(ctx);
+    /* MD5_Final() and SHA256_Final() erase what they leave behind */
+    if (!ctx->direct)
+        ag_hash_discard(ctx);
     return good == 1 && !ctx->failed ? len : 0;
 }
 

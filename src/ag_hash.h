@@ -57,7 +57,9 @@ int ag_hash_init(ag_hash_ctx *ctx, ag_md md);
 void ag_hash_update(ag_hash_ctx *ctx, const void *data, apr_size_t len);
 
 /* The hash into OUT (EVP_MAX_MD_SIZE bytes suffice) and its length; 0
- * when anything failed.  CTX is wiped, and may be initialised again. */
+ * when anything failed.  CTX keeps nothing of the data but the hash (the
+ * low-level finals erase their buffer; an EVP context is freed), and may
+ * be initialised again. */
 unsigned int ag_hash_final(ag_hash_ctx *ctx, unsigned char *out);
 
 /* Wipes an initialised CTX that will not be finished. */
