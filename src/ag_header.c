@@ -214,12 +214,23 @@ static const char *find_param(const ag_credentials *cred, const char *name,
     return NULL;
 }
 
+/* A bit for a parameter name of LEN octets whose first is FIRST (lower
+ * case): names that differ in either have different bits but for a
+ * collision in 64, so a name whose bit is clear was not seen before. */
+static apr_uint64_t name_bit(apr_size_t len, int first)
+{
+    return (apr_uint64_t)1 << ((len * 7 + (apr_size_t)first) & 63);
+}
+
 /* Parses the #auth-param list at S into CRED->params, in place. */
 static apr_status_t read_params(char *s, ag_credentials *cred,
                                 const char **why)
 {
+    apr_uint64_t seen = 0;
+
     for (;;) {
         ag_auth_param param;
+        apr_uint64_t bit;
         apr_status_t rv;
         char *value_end;
 
@@ -245,10 +256,15 @@ static apr_status_t read_params(char *s, ag_credentials *cred,
         /* what ended the token is read: it can become its NUL */
         if (value_end != NULL)
             *value_end = '\0';
-        if (find_param(cred, param.name, param.name_len) != NULL) {
+        bit = name_bit(param.name_len,
+                       ascii_lower((unsigned char)param.name[0]));
+        /* only a name that may have been seen is looked for */
+        if ((seen & bit) != 0 &&
+            find_param(cred, param.name, param.name_len) != NULL) {
             *why = "parameter given twice";
             return APR_EINVAL;
         }
+        seen |= bit;
         *(ag_auth_param *)apr_array_push(cred->params) = param;
     }
 }

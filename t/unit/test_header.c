@@ -56,6 +56,61 @@ static void octet_classes(void)
                    "7235 says so");
 }
 
+/* Every octet at every place of quoted values of 1 to 24 octets: the
+ * value parses, and to itself, exactly when the octet is qdtext; a
+ * backslash quotes the octet after it, or, last, the closing DQUOTE
+ * (unterminated); anything else is refused. */
+static void quoted_octets(void)
+{
+    int len, at, c, good = 1;
+
+    for (len = 1; len <= 24; len++)
+        for (at = 0; at < len; at++)
+            for (c = 1; c < 256; c++) {
+                char header[64], want[32];
+                ag_credentials *cred;
+                const char *got;
+                int qd = c == '\t' || c == ' ' || c == 0x21 ||
+                         (c >= 0x23 && c <= 0x5b) ||
+                         (c >= 0x5d && c <= 0x7e) || c >= 0x80;
+                int pair = c == '\\' && at < len - 1;
+
+                memset(want, 'x', sizeof(want));
+                want[at] = (char)c;
+                want[len] = '\0';
+                snprintf(header, sizeof(header), "Digest a=\"%s\"", want);
+                cred = parse(header);
+                got = cred != NULL ? ag_header_param(cred, "a") : NULL;
+                if (pair)
+                    memmove(want + at, want + at + 1, (size_t)(len - at));
+                if ((qd || pair) ? got == NULL || strcmp(got, want) != 0
+                                 : cred != NULL) {
+                    good = 0;
+                    printf("# length %d, octet 0x%02x at %d: %s\n", len, c,
+                           at, got != NULL ? "parsed" : "refused");
+                }
+            }
+    ok(good, "every octet in every place of quoted values of 1 to 24 "
+             "octets: kept when qdtext, quoting the next when a backslash, "
+             "refused otherwise");
+}
+
+/* Names that the parser's quick test of "seen before" cannot tell apart
+ * (a bit for their length and first letter, 64 in all) are still two
+ * names, and each is found. */
+static void colliding_names(void)
+{
+    /* "a" and "!": length 1, first octets 0x61 and 0x21, 64 apart */
+    ag_credentials *c = parse("Digest a=1, !=2, A=3");
+
+    ok(c == NULL, "a duplicate is found among names that share a bit");
+    c = parse("Digest a=1, !=2, b=3");
+    ok(c != NULL && c->params->nelts == 3 &&
+           strcmp(ag_header_param(c, "a"), "1") == 0 &&
+           strcmp(ag_header_param(c, "!"), "2") == 0,
+       "two names that share a bit are both kept");
+}
+
 int main(void)
 {
     ag_credentials *c;
@@ -238,6 +293,8 @@ int main(void)
         is_str(why(many), "too many parameters", "why: too many");
     }
     octet_classes();
+    quoted_octets();
+    colliding_names();
     {
         int c, wrong = 0;
 
