@@ -20,6 +20,7 @@ static EVP_MD *fetched[AG_MD__COUNT];
  * own functions ag_hash_ctx may call */
 static int direct[AG_MD__COUNT];
 
+#ifndef OPENSSL_NO_DEPRECATED_3_0
 static int from_default_provider(const EVP_MD *md)
 {
     const OSSL_PROVIDER *prov = EVP_MD_get0_provider(md);
@@ -27,6 +28,7 @@ static int from_default_provider(const EVP_MD *md)
 
     return name != NULL && strcmp(name, "default") == 0;
 }
+#endif
 
 static void fetch_mds(void)
 {
