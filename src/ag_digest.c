@@ -586,7 +586,7 @@ apr_status_t ag_digest_request_parse(const ag_credentials *cred,
 /* --- the hashes of a response -------------------------------------------- */
 
 /* HA1 as the response hashes it, into OUT: lower-cased and, for a -sess
- * algorithm, H(HA1 ":" nonce ":" cnonce), in CTX. */
+ * algorithm, H(HA1 ":" nonce ":" cnonce). */
 static void session_ha1(const ag_digest_request *req,
                         ag_digest_hash hash, const char *ha1, char *out)
 {
