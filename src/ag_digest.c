@@ -215,16 +215,13 @@ static void hex_lower(const char *in, apr_size_t len, char *out)
 struct ag_digest_ctx {
     ag_hash_ctx md;
     ag_digest_hash hash;
-    int live;               /* MD holds a state to discard */
 };
 
 static apr_status_t ctx_cleanup(void *data)
 {
     ag_digest_ctx *ctx = data;
 
-    if (ctx->live)
-        ag_hash_discard(&ctx->md);
-    ctx->live = 0;
+    ag_hash_discard(&ctx->md);
     return APR_SUCCESS;
 }
 
@@ -236,7 +233,6 @@ apr_status_t ag_digest_ctx_make(ag_digest_hash hash, ag_digest_ctx **out,
     ctx->hash = hash;
     if (!ag_hash_init(&ctx->md, ag_digest_md(hash)))
         return APR_EGENERAL;
-    ctx->live = 1;
     apr_pool_cleanup_register(p, ctx, ctx_cleanup, apr_pool_cleanup_null);
     *out = ctx;
     return APR_SUCCESS;
@@ -245,8 +241,7 @@ apr_status_t ag_digest_ctx_make(ag_digest_hash hash, ag_digest_ctx **out,
 void ag_digest_ctx_update(ag_digest_ctx *ctx, const void *data,
                           apr_size_t len)
 {
-    if (ctx->live)
-        ag_hash_update(&ctx->md, data, len);
+    ag_hash_update(&ctx->md, data, len);
 }
 
 void ag_digest_ctx_final(ag_digest_ctx *ctx, char *out)
@@ -254,9 +249,7 @@ void ag_digest_ctx_final(ag_digest_ctx *ctx, char *out)
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
 
-    if (ctx->live)
-        len = ag_hash_final(&ctx->md, md);
-    ctx->live = 0;
+    len = ag_hash_final(&ctx->md, md);
     hex_or_unmatchable(ctx->hash, md, len, out);
 }
 

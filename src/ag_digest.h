@@ -94,7 +94,8 @@ apr_status_t ag_digest_ctx_make(ag_digest_hash hash, ag_digest_ctx **out,
                                 apr_pool_t *p);
 void ag_digest_ctx_update(ag_digest_ctx *ctx, const void *data,
                           apr_size_t len);
-/* Writes the hex hash to OUT (AG_DIGEST_HEX_MAX + 1 bytes). */
+/* Writes the hex hash to OUT (AG_DIGEST_HEX_MAX + 1 bytes), once: CTX
+ * takes no update after it. */
 void ag_digest_ctx_final(ag_digest_ctx *ctx, char *out);
 
 /* The parameters of a Digest response (RFC 7616 §3.4). */

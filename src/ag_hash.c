@@ -56,6 +56,9 @@ int ag_hash_init(ag_hash_ctx *ctx, ag_md md)
 {
     const EVP_MD *evp = ag_md_get(md);
 
+    /* what ag_hash_discard() reads, whatever comes next */
+    ctx->direct = 0;
+    ctx->u.evp = NULL;
     if (evp == NULL)
         return 0;
     ctx->md = md;
@@ -69,7 +72,7 @@ int ag_hash_init(ag_hash_ctx *ctx, ag_md md)
     ctx->u.evp = EVP_MD_CTX_new();
     if (ctx->u.evp != NULL && EVP_DigestInit_ex(ctx->u.evp, evp, NULL) == 1)
         return 1;
-    EVP_MD_CTX_free(ctx->u.evp);
+    ag_hash_discard(ctx);
     return 0;
 }
 
@@ -130,7 +133,7 @@ int ag_hash_copy(ag_hash_ctx *to, const ag_hash_ctx *from)
     to->u.evp = EVP_MD_CTX_new();
     if (to->u.evp != NULL && EVP_MD_CTX_copy_ex(to->u.evp, from->u.evp) == 1)
         return 1;
-    EVP_MD_CTX_free(to->u.evp);
+    ag_hash_discard(to);
     return 0;
 }
 

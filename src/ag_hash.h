@@ -49,8 +49,8 @@ typedef struct {
     } u;
 } ag_hash_ctx;
 
-/* 1 when CTX is ready for MD; 0 when MD is not available (then CTX needs
- * neither final nor discard). */
+/* 1 when CTX is ready for MD; 0 when MD is not available, and then CTX
+ * holds nothing (ag_hash_discard() may still be given it). */
 int ag_hash_init(ag_hash_ctx *ctx, ag_md md);
 
 /* Adds LEN bytes of DATA (a failure shows at ag_hash_final()). */
@@ -62,7 +62,9 @@ void ag_hash_update(ag_hash_ctx *ctx, const void *data, apr_size_t len);
  * be initialised again. */
 unsigned int ag_hash_final(ag_hash_ctx *ctx, unsigned char *out);
 
-/* Wipes an initialised CTX that will not be finished. */
+/* Wipes CTX and lets go of what it holds: any context ag_hash_init()
+ * was called on, whatever it answered, finished or not, or zeroed memory;
+ * again and again. */
 void ag_hash_discard(ag_hash_ctx *ctx);
 
 /* TO (not initialised) as a copy of the initialised FROM: 1, or 0 when

@@ -25,23 +25,18 @@
 struct ag_nonce_key {
     ag_hash_ctx inner;      /* SHA-256 state after key ^ ipad */
     ag_hash_ctx outer;      /* SHA-256 state after key ^ opad */
-    int live;               /* both hold a state */
 };
 
 static apr_status_t key_cleanup(void *data)
 {
     ag_nonce_key *k = data;
 
-    if (k->live) {
-        ag_hash_discard(&k->inner);
-        ag_hash_discard(&k->outer);
-    }
-    k->live = 0;
+    ag_hash_discard(&k->inner);
+    ag_hash_discard(&k->outer);
     return APR_SUCCESS;
 }
 
-/* The hash state after KEY (HMAC_BLOCK bytes) xor PAD, into CTX (which
- * holds a state, to be discarded, only when this returns 1). */
+/* The hash state after KEY (HMAC_BLOCK bytes) xor PAD, into CTX. */
 static int absorb_pad(ag_hash_ctx *ctx, const unsigned char *key,
                       unsigned char pad)
 {
@@ -54,10 +49,7 @@ static int absorb_pad(ag_hash_ctx *ctx, const unsigned char *key,
         block[i] = key[i] ^ pad;
     ag_hash_update(ctx, block, HMAC_BLOCK);
     OPENSSL_cleanse(block, sizeof(block));
-    if (!ctx->failed)
-        return 1;
-    ag_hash_discard(ctx);
-    return 0;
+    return !ctx->failed;
 }
 
 static ag_nonce_key *key_prepare(const unsigned char *bytes, apr_size_t len,
@@ -67,23 +59,18 @@ static ag_nonce_key *key_prepare(const unsigned char *bytes, apr_size_t len,
     ag_nonce_key *k = apr_pcalloc(p, sizeof(*k));
     int good;
 
+    /* from here on the pool lets go of whatever the pads came to hold */
+    apr_pool_cleanup_register(p, k, key_cleanup, apr_pool_cleanup_null);
     if (len > HMAC_BLOCK)
         good = ag_sha256(bytes, len, key);
     else {
         memcpy(key, bytes, len);
         good = 1;
     }
-    if (good && absorb_pad(&k->inner, key, 0x36)) {
-        if (absorb_pad(&k->outer, key, 0x5c))
-            k->live = 1;
-        else
-            ag_hash_discard(&k->inner);
-    }
+    good = good && absorb_pad(&k->inner, key, 0x36) &&
+           absorb_pad(&k->outer, key, 0x5c);
     OPENSSL_cleanse(key, sizeof(key));
-    if (!k->live)
-        return NULL;
-    apr_pool_cleanup_register(p, k, key_cleanup, apr_pool_cleanup_null);
-    return k;
+    return good ? k : NULL;
 }
 
 /* HMAC-SHA-256(secret, LABEL 0x00 REALM 0x00 DATA) into MAC (32 bytes). */
