@@ -381,32 +381,22 @@ static const struct {
 #undef KNOWN
 };
 
-/* ag_header_parse refused names given twice, so each field is set once;
+/* ag_header_parse refused names given twice, so each is found once;
  * names not known here are ignored, as RFC 7616 §3.4 asks. */
 static void collect_params(const ag_credentials *cred, digest_params *out)
 {
-    int i;
     apr_size_t k;
 
     memset(out, 0, sizeof(*out));
-    for (i = 0; i < cred->params->nelts; i++) {
+    for (k = 0; k < sizeof(known_params) / sizeof(known_params[0]); k++) {
         const ag_auth_param *param =
-            &APR_ARRAY_IDX(cred->params, i, ag_auth_param);
-        int first = apr_tolower((unsigned char)param->name[0]);
+            ag_header_find(cred, known_params[k].name, known_params[k].len);
 
-        /* the length and the first letter rule most names out without a
-         * call */
-        for (k = 0; k < sizeof(known_params) / sizeof(known_params[0]); k++)
-            if (param->name_len == known_params[k].len &&
-                first == known_params[k].name[0] &&
-                strcasecmp(param->name, known_params[k].name) == 0) {
-                *(const char **)((char *)out + known_params[k].offset) =
-                    param->value;
-                if (known_params[k].offset ==
-                    offsetof(digest_params, username_ext))
-                    out->username_ext_quoted = param->quoted;
-                break;
-            }
+        if (param == NULL)
+            continue;
+        *(const char **)((char *)out + known_params[k].offset) = param->value;
+        if (known_params[k].offset == offsetof(digest_params, username_ext))
+            out->username_ext_quoted = param->quoted;
     }
 }
 

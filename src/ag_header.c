@@ -194,9 +194,8 @@ static int ascii_lower(unsigned char c)
     return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
-/* The value of CRED's parameter NAME (LEN octets), any case, or NULL. */
-static const char *find_param(const ag_credentials *cred, const char *name,
-                              apr_size_t len)
+const ag_auth_param *ag_header_find(const ag_credentials *cred,
+                                    const char *name, apr_size_t len)
 {
     int first = ascii_lower((unsigned char)name[0]), i;
 
@@ -209,7 +208,7 @@ static const char *find_param(const ag_credentials *cred, const char *name,
         if (param->name_len == len &&
             ascii_lower((unsigned char)param->name[0]) == first &&
             strcasecmp(param->name, name) == 0)
-            return param->value;
+            return param;
     }
     return NULL;
 }
@@ -260,7 +259,7 @@ static apr_status_t read_params(char *s, ag_credentials *cred,
                        ascii_lower((unsigned char)param.name[0]));
         /* only a name that may have been seen is looked for */
         if ((seen & bit) != 0 &&
-            find_param(cred, param.name, param.name_len) != NULL) {
+            ag_header_find(cred, param.name, param.name_len) != NULL) {
             *why = "parameter given twice";
             return APR_EINVAL;
         }
@@ -323,5 +322,7 @@ apr_status_t ag_header_parse(const char *value, ag_credentials **out,
 
 const char *ag_header_param(const ag_credentials *cred, const char *name)
 {
-    return find_param(cred, name, strlen(name));
+    const ag_auth_param *param = ag_header_find(cred, name, strlen(name));
+
+    return param != NULL ? param->value : NULL;
 }
