@@ -8,7 +8,7 @@
 #   my $s = OwnServer->new(body => '<Location "/"> ... </Location>');
 #   $s->start or die;                  # up, or false after 30 s
 #   my ($rc, $out) = $s->graceful;     # apache2 -k graceful
-#   $s->wait_up;                       # the new generation answers
+#   $s->wait_up;                       # the new generation alone answers
 #   my $status = $s->stop;             # exit status, undef if it hung
 #   $s->log;                           # its error log, so far
 package OwnServer;
@@ -132,10 +132,40 @@ sub spawn {
     return $self;
 }
 
-# Whether the generation last started or restarted has come up.
+# The state and parent of process PID, from /proc/PID/stat; empty when
+# there is no such process.
+sub proc_stat {
+    my $pid = shift;
+    open my $f, '<', "/proc/$pid/stat" or return;
+    my $line = <$f> // return;
+    return $line =~ /\)\s+(\S)\s+(\d+)/;
+}
+
+# Whether PID is a live (not exited) child of the server's parent.
+sub is_child {
+    my ($self, $pid) = @_;
+    my ($state, $parent) = proc_stat($pid);
+    return defined $parent && $parent == $self->{pid} && $state ne 'Z';
+}
+
+# The server's children, as they are now.
+sub children {
+    my $self = shift;
+    return unless $self->{pid};
+    return grep { $self->is_child($_) }
+        map { m{^/proc/(\d+)$} ? $1 : () } glob '/proc/[0-9]*';
+}
+
+# Whether the generation last started or restarted has come up and the
+# children of the one before it have gone: until they have, one of them
+# may still take a connection and answer it with the old configuration.
 sub wait_up {
     my $self = shift;
-    return wait_for(sub { $self->generations >= $self->{up} });
+    my @old = @{ delete $self->{old} // [] };
+    return wait_for(sub {
+        $self->generations >= $self->{up}
+            && !grep { $self->is_child($_) } @old;
+    });
 }
 
 sub start { return $_[0]->spawn->wait_up }
@@ -145,6 +175,7 @@ sub start { return $_[0]->spawn->wait_up }
 sub graceful {
     my $self = shift;
     $self->{up} = $self->generations + 1;
+    $self->{old} = [ $self->children ];
     my $out = `$self->{httpd} -f @{[$self->conf]} -k graceful 2>&1`;
     return ($?, $out);
 }
