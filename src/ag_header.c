@@ -110,11 +110,11 @@ static char *match_token68(char *s)
 }
 
 /* Reads a quoted-string at *S (which is at the opening DQUOTE) into
- * *VALUE, in place, and moves *S past the closing DQUOTE.  Most values
- * hold no quoted-pair: their closing DQUOTE becomes their NUL.  The others
- * take a first pass that checks and a second that resolves the pairs,
- * moving the octets back over the backslashes. */
-static apr_status_t read_quoted(char **s, const char **value,
+ * PARAM's value, in place, and moves *S past the closing DQUOTE.  Most
+ * values hold no quoted-pair: their closing DQUOTE becomes their NUL.  The
+ * others take a first pass that checks and a second that resolves the
+ * pairs, moving the octets back over the backslashes. */
+static apr_status_t read_quoted(char **s, ag_auth_param *param,
                                 const char **why)
 {
     char *in = *s + 1, *t, *o;
@@ -123,7 +123,8 @@ static apr_status_t read_quoted(char **s, const char **value,
         ;
     if (*t == '"') {
         *t = '\0';
-        *value = in;
+        param->value = in;
+        param->value_len = (apr_size_t)(t - in);
         *s = t + 1;
         return APR_SUCCESS;
     }
@@ -145,7 +146,8 @@ static apr_status_t read_quoted(char **s, const char **value,
         *o++ = *t;
     }
     *o = '\0';
-    *value = in;
+    param->value = in;
+    param->value_len = (apr_size_t)(o - in);
     *s = t + 1;
     return APR_SUCCESS;
 }
@@ -175,7 +177,7 @@ static apr_status_t read_param(char **s, ag_auth_param *param,
     if (*v == '"') {
         param->quoted = 1;
         *s = v;
-        return read_quoted(s, &param->value, why);
+        return read_quoted(s, param, why);
     }
     end = skip_token(v);
     if (end == v) {
@@ -184,6 +186,7 @@ static apr_status_t read_param(char **s, ag_auth_param *param,
     }
     param->quoted = 0;
     param->value = v;
+    param->value_len = (apr_size_t)(end - v);
     *value_end = end;
     *s = end;
     return APR_SUCCESS;

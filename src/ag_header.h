@@ -23,6 +23,7 @@ typedef struct {
     const char *name;    /* as sent; compare without regard to case */
     apr_size_t name_len; /* strlen(name) */
     const char *value;   /* unquoted, escapes resolved */
+    apr_size_t value_len; /* strlen(value) */
     int quoted;          /* sent as a quoted-string */
 } ag_auth_param;
 

@@ -87,6 +87,8 @@ static void check_result(const char *value, const ag_credentials *cred)
 
         CHECK(a->name != NULL && is_token(a->name));
         CHECK(a->value != NULL);
+        CHECK(a->name_len == strlen(a->name));
+        CHECK(a->value_len == strlen(a->value));
         CHECK(a->quoted || is_token(a->value));
         /* ag_header_param finds this very parameter: no other has its
          * name in any case */

@@ -240,6 +240,14 @@ int main(void)
        "quoted flag clear for a token");
     is_str(c ? APR_ARRAY_IDX(c->params, 0, ag_auth_param).name : NULL, "a",
            "params keep their order");
+    c = parse("Digest a=\"x\\\"yz\", b=\"\", cd=token");
+    ok(c && c->params->nelts == 3 &&
+           APR_ARRAY_IDX(c->params, 0, ag_auth_param).value_len == 4 &&
+           APR_ARRAY_IDX(c->params, 1, ag_auth_param).value_len == 0 &&
+           APR_ARRAY_IDX(c->params, 2, ag_auth_param).value_len == 5,
+       "value_len: of the value unescaped, an empty quoted-string, a token");
+    ok(c && APR_ARRAY_IDX(c->params, 2, ag_auth_param).name_len == 2,
+       "name_len");
     c = parse("Digest NoNce=x");
     is_str(c ? APR_ARRAY_IDX(c->params, 0, ag_auth_param).name : NULL,
            "NoNce", "a parameter name is kept as sent");
