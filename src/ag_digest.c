@@ -13,16 +13,20 @@
 
 static const struct {
     const char *name;
+    apr_size_t len;
     ag_digest_hash hash;
     int sess;
 } algs[AG_DIGEST__COUNT] = {
-    [AG_DIGEST_MD5] = {"MD5", AG_DIGEST_HASH_MD5, 0},
-    [AG_DIGEST_MD5_SESS] = {"MD5-sess", AG_DIGEST_HASH_MD5, 1},
-    [AG_DIGEST_SHA256] = {"SHA-256", AG_DIGEST_HASH_SHA256, 0},
-    [AG_DIGEST_SHA256_SESS] = {"SHA-256-sess", AG_DIGEST_HASH_SHA256, 1},
-    [AG_DIGEST_SHA512_256] = {"SHA-512-256", AG_DIGEST_HASH_SHA512_256, 0},
-    [AG_DIGEST_SHA512_256_SESS] = {"SHA-512-256-sess",
-                                   AG_DIGEST_HASH_SHA512_256, 1},
+#define ALG(name, hash, sess) {name, sizeof(name) - 1, hash, sess}
+    [AG_DIGEST_MD5] = ALG("MD5", AG_DIGEST_HASH_MD5, 0),
+    [AG_DIGEST_MD5_SESS] = ALG("MD5-sess", AG_DIGEST_HASH_MD5, 1),
+    [AG_DIGEST_SHA256] = ALG("SHA-256", AG_DIGEST_HASH_SHA256, 0),
+    [AG_DIGEST_SHA256_SESS] = ALG("SHA-256-sess", AG_DIGEST_HASH_SHA256, 1),
+    [AG_DIGEST_SHA512_256] = ALG("SHA-512-256", AG_DIGEST_HASH_SHA512_256,
+                                 0),
+    [AG_DIGEST_SHA512_256_SESS] = ALG("SHA-512-256-sess",
+                                      AG_DIGEST_HASH_SHA512_256, 1),
+#undef ALG
 };
 
 static const char *const hash_names[AG_DIGEST_HASH__COUNT] = {
@@ -31,10 +35,12 @@ static const char *const hash_names[AG_DIGEST_HASH__COUNT] = {
 
 ag_digest_alg ag_digest_alg_lookup(const char *name)
 {
+    apr_size_t len = strlen(name);
     int i;
 
+    /* the lengths rule out all names but one without a call */
     for (i = 0; i < AG_DIGEST__COUNT; i++)
-        if (strcasecmp(name, algs[i].name) == 0)
+        if (len == algs[i].len && strcasecmp(name, algs[i].name) == 0)
             return (ag_digest_alg)i;
     return AG_DIGEST_NONE;
 }
@@ -196,18 +202,34 @@ int ag_digest_is_hex(const char *hex, apr_size_t len)
     /* the length first: a shorter string is never read past its end */
     if (strnlen(hex, len + 1) != len)
         return 0;
-    for (i = 0; i < len; i++)
+    /* eight at a time, as a hash's digits come in multiples of eight */
+    for (i = 0; i + 8 <= len; i += 8) {
+        const unsigned char *h = (const unsigned char *)hex + i;
+
+        bad |= ag_hex_digit[h[0]] | ag_hex_digit[h[1]] | ag_hex_digit[h[2]] |
+               ag_hex_digit[h[3]] | ag_hex_digit[h[4]] | ag_hex_digit[h[5]] |
+               ag_hex_digit[h[6]] | ag_hex_digit[h[7]];
+    }
+    for (; i < len; i++)
         bad |= ag_hex_digit[(unsigned char)hex[i]];
     return (bad & 0xf0) == 0;
 }
 
 /* LEN hex digits of either case at IN, lower-cased into OUT (which may be
- * IN): a digit's 0x20 bit is set already, a letter's makes it lower. */
+ * IN): a digit's 0x20 bit is set already, a letter's makes it lower.
+ * Eight at a time, as a hash's digits come in multiples of eight. */
 static void hex_lower(const char *in, apr_size_t len, char *out)
 {
+    const apr_uint64_t bits = 0x2020202020202020ULL;
+    apr_uint64_t w;
     apr_size_t i;
 
-    for (i = 0; i < len; i++)
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&w, in + i, 8);
+        w |= bits;
+        memcpy(out + i, &w, 8);
+    }
+    for (; i < len; i++)
         out[i] = (char)(in[i] | 0x20);
     out[len] = '\0';
 }
@@ -361,59 +383,92 @@ static apr_status_t decode_ext_value(const char *in, const char **out,
 /* The parameters of a response that this parser reads, found in one pass
  * over what was sent (NULL for those not sent). */
 typedef struct {
-    const char *username, *username_ext, *realm, *nonce, *uri, *cnonce;
-    const char *nc, *response, *opaque, *userhash, *algorithm, *qop;
-    int username_ext_quoted;    /* an ext-value is a token, never quoted */
+    const ag_auth_param *username, *username_ext, *realm, *nonce, *uri;
+    const ag_auth_param *cnonce, *nc, *response, *opaque, *userhash;
+    const ag_auth_param *algorithm, *qop;
 } digest_params;
 
-static const struct {
-    const char *name;
-    apr_size_t len;
-    apr_size_t offset;
-} known_params[] = {
-#define KNOWN(name, field) {name, sizeof(name) - 1, \
-                            offsetof(digest_params, field)}
-    KNOWN("username", username), KNOWN("username*", username_ext),
-    KNOWN("realm", realm), KNOWN("nonce", nonce), KNOWN("uri", uri),
-    KNOWN("cnonce", cnonce), KNOWN("nc", nc), KNOWN("response", response),
-    KNOWN("opaque", opaque), KNOWN("userhash", userhash),
-    KNOWN("algorithm", algorithm), KNOWN("qop", qop)
-#undef KNOWN
-};
+/* 1 when NAME (LEN octets of a token) is LOWER (as many lower-case
+ * letters and '*'), case aside.  Of a token's octets, only a letter in
+ * either case has c | 0x20 equal to that letter in lower case, and only
+ * '*' itself has it equal to '*' (the other, LF, is no token octet). */
+static int name_is(const char *name, const char *lower, apr_size_t len)
+{
+    apr_size_t i;
+
+    for (i = 0; i < len; i++)
+        if ((name[i] | 0x20) != lower[i])
+            return 0;
+    return 1;
+}
+
+/* Where in DP the parameter named NAME (LEN octets, any case) goes, or
+ * NULL for a name not read here. */
+static const ag_auth_param **param_slot(digest_params *dp, const char *name,
+                                        apr_size_t len)
+{
+#define IS(lower) name_is(name, lower, len)
+    switch (len) {
+    case 2:
+        return IS("nc") ? &dp->nc : NULL;
+    case 3:
+        return IS("uri") ? &dp->uri : IS("qop") ? &dp->qop : NULL;
+    case 5:
+        return IS("realm") ? &dp->realm : IS("nonce") ? &dp->nonce : NULL;
+    case 6:
+        return IS("cnonce") ? &dp->cnonce
+             : IS("opaque") ? &dp->opaque : NULL;
+    case 8:
+        return IS("username") ? &dp->username
+             : IS("response") ? &dp->response
+             : IS("userhash") ? &dp->userhash : NULL;
+    case 9:
+        return IS("username*") ? &dp->username_ext
+             : IS("algorithm") ? &dp->algorithm : NULL;
+    default:
+        return NULL;
+    }
+#undef IS
+}
 
 /* ag_header_parse refused names given twice, so each is found once;
  * names not known here are ignored, as RFC 7616 §3.4 asks. */
 static void collect_params(const ag_credentials *cred, digest_params *out)
 {
-    apr_size_t k;
+    int i;
 
     memset(out, 0, sizeof(*out));
-    for (k = 0; k < sizeof(known_params) / sizeof(known_params[0]); k++) {
+    for (i = 0; i < cred->params->nelts; i++) {
         const ag_auth_param *param =
-            ag_header_find(cred, known_params[k].name, known_params[k].len);
+            &APR_ARRAY_IDX(cred->params, i, ag_auth_param);
+        const ag_auth_param **slot =
+            param_slot(out, param->name, param->name_len);
 
-        if (param == NULL)
-            continue;
-        *(const char **)((char *)out + known_params[k].offset) = param->value;
-        if (known_params[k].offset == offsetof(digest_params, username_ext))
-            out->username_ext_quoted = param->quoted;
+        if (slot != NULL)
+            *slot = param;
     }
 }
 
-/* V as a required string parameter, bounded by MAX, into *OUT. */
-static apr_status_t need(const char *v, apr_size_t max, const char **out,
-                         const char **why, const char *missing,
-                         const char *too_long)
+/* The value of PARAM, or NULL when it was not sent. */
+static const char *value_of(const ag_auth_param *param)
 {
-    if (v == NULL || *v == '\0') {
+    return param != NULL ? param->value : NULL;
+}
+
+/* PARAM as a required string parameter, bounded by MAX, into *OUT. */
+static apr_status_t need(const ag_auth_param *param, apr_size_t max,
+                         const char **out, const char **why,
+                         const char *missing, const char *too_long)
+{
+    if (param == NULL || param->value_len == 0) {
         *why = missing;
         return APR_EINVAL;
     }
-    if (strlen(v) > max) {
+    if (param->value_len > max) {
         *why = too_long;
         return APR_EINVAL;
     }
-    *out = v;
+    *out = param->value;
     return APR_SUCCESS;
 }
 
@@ -421,9 +476,9 @@ static apr_status_t read_username(const digest_params *dp,
                                   ag_digest_request *req, const char **why,
                                   apr_pool_t *p)
 {
-    const char *plain = dp->username, *ext = dp->username_ext;
+    const char *ext = value_of(dp->username_ext);
 
-    if (plain != NULL && ext != NULL) {
+    if (dp->username != NULL && ext != NULL) {
         *why = "both username and username*";
         return APR_EINVAL;
     }
@@ -432,8 +487,8 @@ static apr_status_t read_username(const digest_params *dp,
             *why = "username* with userhash";
             return APR_EINVAL;
         }
-        if (dp->username_ext_quoted ||
-            strlen(ext) > 3 * AG_DIGEST_FIELD_MAX ||
+        if (dp->username_ext->quoted ||
+            dp->username_ext->value_len > 3 * AG_DIGEST_FIELD_MAX ||
             decode_ext_value(ext, &req->username, p) != APR_SUCCESS ||
             strlen(req->username) > AG_DIGEST_FIELD_MAX) {
             *why = "bad username*";
@@ -442,17 +497,18 @@ static apr_status_t read_username(const digest_params *dp,
         req->username_ext = 1;
         return APR_SUCCESS;
     }
-    return need(plain, AG_DIGEST_FIELD_MAX, &req->username, why,
+    return need(dp->username, AG_DIGEST_FIELD_MAX, &req->username, why,
                 "no username", "username too long");
 }
 
-static apr_status_t read_nc(const char *nc, ag_digest_request *req,
-                            const char **why)
+static apr_status_t read_nc(const ag_auth_param *param,
+                            ag_digest_request *req, const char **why)
 {
+    const char *nc = value_of(param);
     apr_uint32_t v = 0;
     int i;
 
-    if (nc == NULL || !ag_digest_is_hex(nc, 8)) {
+    if (nc == NULL || param->value_len != 8 || !ag_digest_is_hex(nc, 8)) {
         *why = nc == NULL ? "no nc" : "nc is not 8 hex digits";
         return APR_EINVAL;
     }
@@ -467,23 +523,24 @@ static apr_status_t read_nc(const char *nc, ag_digest_request *req,
     return APR_SUCCESS;
 }
 
-static apr_status_t read_response(const char *v, ag_digest_request *req,
-                                  const char **why, apr_pool_t *p)
+static apr_status_t read_response(const ag_auth_param *param,
+                                  ag_digest_request *req, const char **why,
+                                  apr_pool_t *p)
 {
     apr_size_t len;
     char *lower;
 
-    if (v == NULL || *v == '\0') {
+    if (param == NULL || param->value_len == 0) {
         *why = "no response";
         return APR_EINVAL;
     }
-    len = strlen(v);
-    if (len > 2 * AG_DIGEST_HEX_MAX || !ag_digest_is_hex(v, len)) {
+    len = param->value_len;
+    if (len > 2 * AG_DIGEST_HEX_MAX || !ag_digest_is_hex(param->value, len)) {
         *why = "response is not a hex hash";
         return APR_EINVAL;
     }
     lower = apr_palloc(p, len + 1);
-    hex_lower(v, len, lower);
+    hex_lower(param->value, len, lower);
     req->response = lower;
     return APR_SUCCESS;
 }
@@ -493,7 +550,7 @@ static apr_status_t read_flags(const digest_params *dp,
 {
     const char *v;
 
-    v = dp->userhash;
+    v = value_of(dp->userhash);
     if (v != NULL) {
         if (strcasecmp(v, "true") == 0)
             req->userhash = 1;
@@ -502,17 +559,17 @@ static apr_status_t read_flags(const digest_params *dp,
             return APR_EINVAL;
         }
     }
-    v = dp->algorithm;
+    v = value_of(dp->algorithm);
     req->alg = AG_DIGEST_MD5;
     if (v != NULL) {
-        if (strlen(v) > 64) {
+        if (dp->algorithm->value_len > 64) {
             *why = "algorithm too long";
             return APR_EINVAL;
         }
         req->alg_name = v;
         req->alg = ag_digest_alg_lookup(v);
     }
-    v = dp->qop;
+    v = value_of(dp->qop);
     if (v == NULL) {
         /* RFC 7616 §3.4: the server always offers qop, so a response
          * without one answers some other challenge (RFC 2069). */
@@ -557,8 +614,8 @@ apr_status_t ag_digest_request_parse(const ag_credentials *cred,
         read_nc(dp.nc, req, why) != APR_SUCCESS ||
         read_response(dp.response, req, why, p) != APR_SUCCESS)
         return APR_EINVAL;
-    req->opaque = dp.opaque;
-    if (req->opaque != NULL && strlen(req->opaque) > AG_DIGEST_FIELD_MAX) {
+    req->opaque = value_of(dp.opaque);
+    if (req->opaque != NULL && dp.opaque->value_len > AG_DIGEST_FIELD_MAX) {
         *why = "opaque too long";
         return APR_EINVAL;
     }

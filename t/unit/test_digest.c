@@ -440,6 +440,13 @@ static void test_refusals(void)
     ok(parse_req(with(", username=\"u\", username*=UTF-8''u, qop=auth"),
                  &why) == NULL && strcmp(why, "both username and username*")
                                       == 0, "username with username*");
+    req = parse_req(with(", UserName*=UTF-8''J%C3%A4, ALGORITHM=SHA-256, "
+                         "UserHash=FALSE, QoP=auth"), &why);
+    ok(req && strcmp(req->username, "J\xc3\xa4") == 0 &&
+           req->username_ext && !req->userhash &&
+           req->alg == AG_DIGEST_SHA256 && req->qop == AG_DIGEST_QOP_AUTH,
+       "username*, algorithm, userhash and qop named in any case (%s)",
+       why ? why : "");
     ok(parse_req(with(", username*=ISO-8859-1''u, qop=auth"), &why) == NULL,
        "username* in another charset");
     ok(parse_req(with(", username*=UTF-8''a%0Ab, qop=auth"), &why) == NULL,
@@ -528,6 +535,24 @@ static void test_refusals(void)
             wrong += ag_digest_is_hex(last, 3) != want;
         }
         ok(wrong == 0, "is_hex: each of the 255 octets, first and last");
+    }
+    {
+        /* every octet in every place of 19 digits: two runs of eight
+         * and three after them */
+        char digits[20];
+        int c, k, wrong = 0;
+
+        for (k = 0; k < 19; k++)
+            for (c = 1; c < 256; c++) {
+                int want = (c >= '0' && c <= '9') ||
+                           (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+
+                memset(digits, '7', 19);
+                digits[19] = '\0';
+                digits[k] = (char)c;
+                wrong += ag_digest_is_hex(digits, 19) != want;
+            }
+        ok(wrong == 0, "is_hex: each of the 255 octets in each of 19 places");
     }
 }
 
