@@ -187,7 +187,14 @@ void ag_hex_encode(const unsigned char *in, apr_size_t len, char *out)
 {
     apr_size_t i;
 
-    for (i = 0; i < len; i++)
+    /* four octets a turn: a hash's length is a multiple of four */
+    for (i = 0; i + 4 <= len; i += 4) {
+        memcpy(out + 2 * i, hex_pairs + 2 * in[i], 2);
+        memcpy(out + 2 * i + 2, hex_pairs + 2 * in[i + 1], 2);
+        memcpy(out + 2 * i + 4, hex_pairs + 2 * in[i + 2], 2);
+        memcpy(out + 2 * i + 6, hex_pairs + 2 * in[i + 3], 2);
+    }
+    for (; i < len; i++)
         memcpy(out + 2 * i, hex_pairs + 2 * in[i], 2);
     out[2 * len] = '\0';
 }

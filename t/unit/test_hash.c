@@ -153,6 +153,14 @@ int main(void)
     is_str(hex, "000fa5ff", "lower-case hex, leading zeros kept");
     ag_hex_encode(bytes, 0, hex);
     is_str(hex, "", "no bytes, empty string");
+    ag_hex_encode(bytes + 1, 3, hex);
+    is_str(hex, "0fa5ff", "a length that is no multiple of four");
+    {
+        const unsigned char seven[] = {1, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd};
+
+        ag_hex_encode(seven, sizeof(seven), hex);
+        is_str(hex, "0123456789abcd", "four octets, then three");
+    }
     {
         unsigned char all[256];
         char got[2 * 256 + 1], want[2 * 256 + 1];
