@@ -664,6 +664,8 @@ static void absorb_kd_prefix(ag_hash_ctx *ctx, const ag_digest_request *req,
                              const char *ha1)
 {
     const char *kd[5];
+    char joined[JOIN_BUF];
+    apr_size_t used;
     int i;
 
     kd[0] = ha1;
@@ -671,6 +673,15 @@ static void absorb_kd_prefix(ag_hash_ctx *ctx, const ag_digest_request *req,
     kd[2] = req->nc_text;
     kd[3] = req->cnonce;
     kd[4] = req->qop_text;
+    /* joined, with room left for the last ':', it is one update */
+    used = join_parts(kd, 5, joined, sizeof(joined) - 1);
+    if (used > 0) {
+        joined[used++] = ':';
+        ag_hash_update(ctx, joined, used);
+        /* it holds the HA1 */
+        OPENSSL_cleanse(joined, used);
+        return;
+    }
     for (i = 0; i < 5; i++) {
         ag_hash_update(ctx, kd[i], strlen(kd[i]));
         ag_hash_update(ctx, ":", 1);

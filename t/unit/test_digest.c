@@ -334,6 +334,49 @@ static void test_long_values(void)
     ok(bad == i, "... and one with a digit changed fails");
 }
 
+/* cnonces around the length where what the response and rspauth share
+ * (HA1:nonce:nc:cnonce:qop:) stops fitting the join buffer, and far
+ * beyond: the response is checked against one made from the whole
+ * string, and the rspauth against the same with an empty method. */
+static void test_long_cnonces(void)
+{
+    const char *sha = mufasa(AG_DIGEST_HASH_SHA256);
+    char ha2[AG_DIGEST_HEX_MAX + 1], resp[AG_DIGEST_HEX_MAX + 1];
+    char rsp2[AG_DIGEST_HEX_MAX + 1], rspauth[AG_DIGEST_HEX_MAX + 1];
+    apr_size_t len, good = 0, bad = 0, n = 0;
+
+    for (len = 400; len <= 1024; len += len < 460 ? 1 : 141) {
+        char *cnonce = apr_palloc(tap_pool(), len + 1);
+        const char *kd, *hdr;
+        ag_digest_request *req;
+
+        memset(cnonce, 'c', len);
+        cnonce[len] = '\0';
+        ag_digest_hex(AG_DIGEST_HASH_SHA256, "GET:/", 5, ha2);
+        kd = apr_pstrcat(tap_pool(), sha, ":n:00000001:", cnonce, ":auth:",
+                         ha2, NULL);
+        ag_digest_hex(AG_DIGEST_HASH_SHA256, kd, strlen(kd), resp);
+        ag_digest_hex(AG_DIGEST_HASH_SHA256, ":/", 2, ha2);
+        kd = apr_pstrcat(tap_pool(), sha, ":n:00000001:", cnonce, ":auth:",
+                         ha2, NULL);
+        ag_digest_hex(AG_DIGEST_HASH_SHA256, kd, strlen(kd), rsp2);
+        hdr = apr_pstrcat(tap_pool(), "Digest username=\"Mufasa\", "
+                          "realm=\"http-auth@example.org\", uri=\"/\", "
+                          "algorithm=SHA-256, nonce=\"n\", nc=00000001, "
+                          "qop=auth, cnonce=\"", cnonce, "\", response=\"",
+                          resp, "\"", NULL);
+        req = parse_req(hdr, NULL);
+        good += req != NULL &&
+                ag_digest_verify_rspauth(req, sha, "GET", NULL, rspauth) &&
+                strcmp(rspauth, rsp2) == 0;
+        bad += req != NULL && !ag_digest_verify(req, sha, "POST", NULL);
+        n++;
+    }
+    ok(good == n, "cnonces of 400 to 1024 octets: the response passes and "
+                  "the rspauth is right");
+    ok(bad == n, "... and the same response for another method fails");
+}
+
 static void test_userhash(void)
 {
     char out[AG_DIGEST_HEX_MAX + 1];
@@ -563,6 +606,7 @@ int main(void)
     test_verify_rspauth();
     test_sess_and_int();
     test_long_values();
+    test_long_cnonces();
     test_userhash();
     test_refusals();
     return tap_done();
