@@ -199,10 +199,24 @@ apr_status_t authgate_query_param(request_rec *r, const char *name,
     return APR_SUCCESS;
 }
 
+/* Sets NAME to VALUE in ENV: added without a look at what is there when
+ * ENV was empty before the first of these (FRESH), as the names are
+ * distinct; replacing any value of the same name otherwise. */
+static void set_env(apr_table_t *env, int fresh, const char *name,
+                    const char *value)
+{
+    if (fresh)
+        apr_table_addn(env, name, value);
+    else
+        apr_table_setn(env, name, value);
+}
+
 static void grant(request_rec *r, ag_scheme_id scheme,
                   const authgate_result *res)
 {
     authgate_request_state *st = apr_pcalloc(r->pool, sizeof(*st));
+    apr_table_t *env = r->subprocess_env;
+    int fresh = apr_is_empty_table(env);
 
     st->scheme = scheme;
     st->scope = res->scope;
@@ -210,13 +224,12 @@ static void grant(request_rec *r, ag_scheme_id scheme,
     ap_set_module_config(r->request_config, &authgate_module, st);
     r->user = apr_pstrdup(r->pool, res->user);
     r->ap_auth_type = (char *)ag_scheme_name(scheme);
-    apr_table_setn(r->subprocess_env, "AUTHGATE_SCHEME",
-                   ag_scheme_lname(scheme));
-    apr_table_setn(r->subprocess_env, "AUTHGATE_USER", r->user);
+    set_env(env, fresh, "AUTHGATE_SCHEME", ag_scheme_lname(scheme));
+    set_env(env, fresh, "AUTHGATE_USER", r->user);
     if (res->scope != NULL)
-        apr_table_setn(r->subprocess_env, "AUTHGATE_SCOPE", res->scope);
+        set_env(env, fresh, "AUTHGATE_SCOPE", res->scope);
     if (res->key_id != NULL)
-        apr_table_setn(r->subprocess_env, "AUTHGATE_KEY_ID", res->key_id);
+        set_env(env, fresh, "AUTHGATE_KEY_ID", res->key_id);
     if (res->provider != NULL)
         apr_table_setn(r->notes, AUTHN_PROVIDER_NAME_NOTE, res->provider);
     ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,

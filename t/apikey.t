@@ -12,7 +12,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGateTestKeys qw(%KEY %KEY_ID);
 
-plan tests => 68;
+plan tests => 72;
 
 sub env_of {
     my $res = shift;
@@ -180,3 +180,14 @@ ok t_cmp($log, qr/reason=revoked scheme=basic .*user=rob key_id=$KEY_ID{rob}/,
          'logged as revoked');
 $res = GET '/apikey/both/env.cgi', 'X-API-Key' => $KEY{alice};
 ok t_cmp($res->code, 200, 'ApiKey beside Basic');
+
+# --- the gate's variables replace what was there before it ---------------
+$res = GET '/apikey/spoof', 'X-API-Key' => $KEY{alice},
+    'X-Spoof' => 'eve';
+ok t_cmp($res->code, 200, 'a key, with variables set before the gate');
+ok t_cmp($res->header('X-Env-User'), 'alice', 'AUTHGATE_USER replaced');
+ok t_cmp($res->header('X-Env-Key-Id'), $KEY_ID{alice},
+         'AUTHGATE_KEY_ID replaced');
+$res = GET '/apikey/spoof', 'X-API-Key' => $KEY{alice};
+ok t_cmp($res->header('X-Env-User'), 'alice',
+         'AUTHGATE_USER, with nothing set before');
