@@ -11,6 +11,7 @@
 #include "ag_apikey.h"
 #include "ag_file.h"
 #include "ag_hash.h"
+#include "ag_hugemem.h"
 
 #define FIELDS 7
 
@@ -466,7 +467,7 @@ static int index_build(ag_apikey_store *s, apr_pool_t *p)
 
     while (size < (apr_uint32_t)s->count * 2)
         size <<= 1;
-    s->slots = apr_pcalloc(p, size * sizeof(*s->slots));
+    s->slots = ag_hugemem_alloc(p, size * sizeof(*s->slots));
     s->mask = size - 1;
     for (i = 0; i < s->count; i++) {
         const unsigned char *sha = rec_at(s, s->order[i])->sha256;
@@ -512,7 +513,7 @@ apr_status_t ag_apikey_parse(const char *data, apr_size_t len,
     if ((*err = ag_file_nul_error(data, len, p)) != NULL)
         return APR_EINVAL;
     max_recs = len / MIN_RECORD_LINE + 1;
-    s->arena = apr_palloc(p, arena_size(max_recs, len) + REC_ALIGN);
+    s->arena = ag_hugemem_alloc(p, arena_size(max_recs, len) + REC_ALIGN);
     s->arena = (char *)APR_ALIGN((apr_uintptr_t)s->arena, REC_ALIGN);
     s->order = apr_palloc(p, max_recs * sizeof(*s->order));
     while (at < end) {
