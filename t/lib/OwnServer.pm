@@ -1,8 +1,9 @@
 # An httpd of a test's own, beside the suite's server (whose log other
 # tests read, and which a test must not restart or stop): a temporary
 # ServerRoot, a free port, a generated httpd.conf made of a common head
-# (the suite's MPM, the AAA modules and mod_authgate, one DocumentRoot
-# with an index.html) and the body the test gives.  The server runs in the
+# (the suite's MPM with two children and none forked later, the AAA
+# modules and mod_authgate, one DocumentRoot with an index.html) and the
+# body the test gives.  The server runs in the
 # foreground, as a child of the test, so that its exit status is seen.
 #
 #   my $s = OwnServer->new(body => '<Location "/"> ... </Location>');
@@ -59,6 +60,13 @@ sub new {
     print $fh "ok\n";
     close $fh;
     my $loglevel = $a{loglevel} // 'warn authgate:debug';
+    # As many idle children as StartServers makes are neither too few nor
+    # too many: the parent forks none of its own accord, which, a moment
+    # before a graceful restart, would add a child of the old generation
+    # that wait_up did not know of.
+    my $spares = $mpm eq 'prefork'
+        ? "MinSpareServers 1\nMaxSpareServers 4"
+        : "ThreadsPerChild 25\nMinSpareThreads 25\nMaxSpareThreads 75";
     my $preload = $a{preload} ? qq{LoadFile "$a{preload}"\n} : '';
     open $fh, '>', $self->conf or die $!;
     print $fh <<"EOF", $a{body} // '';
@@ -76,6 +84,7 @@ LoadModule authz_user_module "$moddir/mod_authz_user.so"
 LoadModule authgate_module "$root/../mod_authgate.so"
 DocumentRoot "$dir/htdocs"
 StartServers 2
+${spares}
 EOF
     close $fh;
     return $self;
