@@ -113,6 +113,7 @@ static char *match_token68(char *s)
     return *skip_ows(t) == '\0' ? t : NULL;
 }
 
+/* Past the qdtext at T, one octet at a time. */
 static char *skip_qdtext_octets(char *t)
 {
     while (is_qdtext((unsigned char)*t))
