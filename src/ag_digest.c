@@ -134,29 +134,37 @@ static void hex_or_unmatchable(ag_digest_hash hash, const unsigned char *md,
     ag_hex_encode(md, len, out);
 }
 
+/* PARTS[0] ":" PARTS[1] ":" ... into CTX: joined here and added in one
+ * update (the copy erased after, as it may hold an HA1), or part by part
+ * when they do not fit. */
+static void absorb_joined(ag_hash_ctx *ctx, const char *const *parts, int n)
+{
+    char joined[JOIN_BUF];
+    apr_size_t used = join_parts(parts, n, joined, sizeof(joined));
+    int i;
+
+    if (used > 0) {
+        ag_hash_update(ctx, joined, used);
+        OPENSSL_cleanse(joined, used);
+        return;
+    }
+    for (i = 0; i < n; i++) {
+        if (i > 0)
+            ag_hash_update(ctx, ":", 1);
+        ag_hash_update(ctx, parts[i], strlen(parts[i]));
+    }
+}
+
 /* hex(H(PARTS[0] ":" PARTS[1] ":" ...)) into OUT. */
 static void hash_joined(ag_digest_hash hash, const char *const *parts,
                         int n, char *out)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
-    char joined[JOIN_BUF];
     unsigned int len = 0;
-    apr_size_t used;
     ag_hash_ctx ctx;
-    int i;
 
     if (ag_hash_init(&ctx, ag_digest_md(hash))) {
-        used = join_parts(parts, n, joined, sizeof(joined));
-        if (used > 0) {
-            ag_hash_update(&ctx, joined, used);
-            /* it may hold an HA1 */
-            OPENSSL_cleanse(joined, used);
-        }
-        for (i = 0; used == 0 && i < n; i++) {
-            if (i > 0)
-                ag_hash_update(&ctx, ":", 1);
-            ag_hash_update(&ctx, parts[i], strlen(parts[i]));
-        }
+        absorb_joined(&ctx, parts, n);
         len = ag_hash_final(&ctx, md);
     }
     hex_or_unmatchable(hash, md, len, out);
@@ -662,29 +670,15 @@ static void request_ha2(const ag_digest_request *req, ag_digest_hash hash,
 static void absorb_kd_prefix(ag_hash_ctx *ctx, const ag_digest_request *req,
                              const char *ha1)
 {
-    const char *kd[5];
-    char joined[JOIN_BUF];
-    apr_size_t used;
-    int i;
+    const char *kd[6];
 
     kd[0] = ha1;
     kd[1] = req->nonce;
     kd[2] = req->nc_text;
     kd[3] = req->cnonce;
     kd[4] = req->qop_text;
-    /* joined, with room left for the last ':', it is one update */
-    used = join_parts(kd, 5, joined, sizeof(joined) - 1);
-    if (used > 0) {
-        joined[used++] = ':';
-        ag_hash_update(ctx, joined, used);
-        /* it holds the HA1 */
-        OPENSSL_cleanse(joined, used);
-        return;
-    }
-    for (i = 0; i < 5; i++) {
-        ag_hash_update(ctx, kd[i], strlen(kd[i]));
-        ag_hash_update(ctx, ":", 1);
-    }
+    kd[5] = "";     /* for the ':' after qop */
+    absorb_joined(ctx, kd, 6);
 }
 
 /* hex(H(prefix HA2)) into OUT, finishing CTX (absorb_kd_prefix()'s). */
