@@ -64,15 +64,6 @@ int ag_header_is_qdtext(unsigned char c)
     return is_qdtext(c);
 }
 
-apr_size_t ag_header_qdtext_span(const char *s, apr_size_t len)
-{
-    apr_size_t i;
-
-    for (i = 0; i < len && is_qdtext((unsigned char)s[i]); i++)
-        ;
-    return i;
-}
-
 static int is_token68_char(unsigned char c)
 {
     return char_class[c] & CLASS_TOKEN68;
@@ -113,39 +104,36 @@ static char *match_token68(char *s)
     return *skip_ows(t) == '\0' ? t : NULL;
 }
 
-/* Past the qdtext at T, one octet at a time. */
-static char *skip_qdtext_octets(char *t)
+/* How many of the first LEN octets of S are qdtext, from the start.
+ * With SSE2, sixteen octets a turn while sixteen are left, up to the
+ * first that is not plain qdtext: a DQUOTE, a backslash, a control
+ * character (HTAB too), DEL or obs-text, which the octet-by-octet loop
+ * then judges as it judges any. */
+apr_size_t ag_header_qdtext_span(const char *s, apr_size_t len)
 {
-    while (is_qdtext((unsigned char)*t))
-        t++;
-    return t;
-}
+    apr_size_t i = 0;
 
-/* Past the qdtext at T (the copy ends at BUF_END, its NUL).  With SSE2,
- * sixteen octets a turn while sixteen are there, up to the first that is
- * not plain qdtext: a DQUOTE, a backslash, a control character (HTAB
- * too), DEL or obs-text, all of which the octet-by-octet loop then reads
- * as it reads any. */
-static char *skip_qdtext(char *t, const char *buf_end)
-{
 #ifdef __SSE2__
     const __m128i sp = _mm_set1_epi8(' '), dquote = _mm_set1_epi8('"');
     const __m128i bslash = _mm_set1_epi8('\\'), del = _mm_set1_epi8(0x7f);
 
-    while (buf_end - t >= 16) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)t);
+    for (; len - i >= 16; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
         /* compared as signed octets, obs-text is below SP too */
         __m128i odd = _mm_or_si128(
             _mm_or_si128(_mm_cmplt_epi8(v, sp), _mm_cmpeq_epi8(v, dquote)),
             _mm_or_si128(_mm_cmpeq_epi8(v, bslash), _mm_cmpeq_epi8(v, del)));
         unsigned mask = (unsigned)_mm_movemask_epi8(odd);
 
-        if (mask != 0)
-            return skip_qdtext_octets(t + __builtin_ctz(mask));
-        t += 16;
+        if (mask != 0) {
+            i += (apr_size_t)__builtin_ctz(mask);
+            break;
+        }
     }
 #endif
-    return skip_qdtext_octets(t);
+    for (; i < len && is_qdtext((unsigned char)s[i]); i++)
+        ;
+    return i;
 }
 
 /* Reads a quoted-string at *S (which is at the opening DQUOTE) into
@@ -158,7 +146,7 @@ static apr_status_t read_quoted(char **s, const char *buf_end,
 {
     char *in = *s + 1, *t, *o;
 
-    t = skip_qdtext(in, buf_end);
+    t = in + ag_header_qdtext_span(in, (apr_size_t)(buf_end - in));
     if (*t == '"') {
         *t = '\0';
         param->value = in;

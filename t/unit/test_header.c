@@ -321,5 +321,27 @@ int main(void)
                ag_header_qdtext_span("", 0) == 0,
            "qdtext span: up to the first DQUOTE or CTL, within the length");
     }
+    {
+        /* past sixteen octets: the length bounds the span wherever it
+         * falls, and the span stops at the first octet that is no qdtext
+         * (after any number of HTAB and obs-text, which are) */
+        char s[41];
+        int len, k, wrong = 0;
+
+        memset(s, 'a', 40);
+        s[40] = '\0';
+        for (len = 0; len <= 40; len++)
+            wrong += ag_header_qdtext_span(s, (apr_size_t)len) !=
+                     (apr_size_t)len;
+        for (k = 0; k < 40; k++) {
+            memset(s, 'a', 40);
+            s[k / 2] = (char)0xe9;
+            s[k / 3] = '\t';
+            s[k] = '"';
+            wrong += ag_header_qdtext_span(s, 40) != (apr_size_t)k;
+        }
+        ok(wrong == 0, "qdtext span over 40 octets: bounded by any length, "
+                       "ended by a DQUOTE in any place");
+    }
     return tap_done();
 }
