@@ -224,8 +224,9 @@ static int ascii_lower(unsigned char c)
     return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
 }
 
-const ag_auth_param *ag_header_find(const ag_credentials *cred,
-                                    const char *name, apr_size_t len)
+/* The parameter NAME (LEN octets, case-insensitive), or NULL. */
+static const ag_auth_param *find_param(const ag_credentials *cred,
+                                       const char *name, apr_size_t len)
 {
     int first = ascii_lower((unsigned char)name[0]), i;
 
@@ -290,7 +291,7 @@ static apr_status_t read_params(char *s, const char *buf_end,
                        ascii_lower((unsigned char)param.name[0]));
         /* only a name that may have been seen is looked for */
         if ((seen & bit) != 0 &&
-            ag_header_find(cred, param.name, param.name_len) != NULL) {
+            find_param(cred, param.name, param.name_len) != NULL) {
             *why = "parameter given twice";
             return APR_EINVAL;
         }
@@ -353,7 +354,7 @@ apr_status_t ag_header_parse(const char *value, ag_credentials **out,
 
 const char *ag_header_param(const ag_credentials *cred, const char *name)
 {
-    const ag_auth_param *param = ag_header_find(cred, name, strlen(name));
+    const ag_auth_param *param = find_param(cred, name, strlen(name));
 
     return param != NULL ? param->value : NULL;
 }

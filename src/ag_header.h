@@ -39,10 +39,6 @@ typedef struct {
 apr_status_t ag_header_parse(const char *value, ag_credentials **out,
                              const char **why, apr_pool_t *p);
 
-/* The parameter NAME (LEN octets, case-insensitive), or NULL. */
-const ag_auth_param *ag_header_find(const ag_credentials *cred,
-                                    const char *name, apr_size_t len);
-
 /* The value of the parameter NAME (case-insensitive), or NULL. */
 const char *ag_header_param(const ag_credentials *cred, const char *name);
 
