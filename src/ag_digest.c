@@ -134,6 +134,15 @@ static void hex_or_unmatchable(ag_digest_hash hash, const unsigned char *md,
     ag_hex_encode(md, len, out);
 }
 
+/* HASH's hex of what CTX hashed into OUT, finishing CTX (as many 'x'
+ * when libcrypto failed). */
+static void final_hex(ag_hash_ctx *ctx, ag_digest_hash hash, char *out)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+
+    hex_or_unmatchable(hash, md, ag_hash_final(ctx, md), out);
+}
+
 /* PARTS[0] ":" PARTS[1] ":" ... into CTX: joined here and added in one
  * update (the copy erased after, as it may hold an HA1), or part by part
  * when they do not fit. */
@@ -159,29 +168,27 @@ static void absorb_joined(ag_hash_ctx *ctx, const char *const *parts, int n)
 static void hash_joined(ag_digest_hash hash, const char *const *parts,
                         int n, char *out)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
     ag_hash_ctx ctx;
 
-    if (ag_hash_init(&ctx, ag_digest_md(hash))) {
-        absorb_joined(&ctx, parts, n);
-        len = ag_hash_final(&ctx, md);
+    if (!ag_hash_init(&ctx, ag_digest_md(hash))) {
+        hex_or_unmatchable(hash, NULL, 0, out);
+        return;
     }
-    hex_or_unmatchable(hash, md, len, out);
+    absorb_joined(&ctx, parts, n);
+    final_hex(&ctx, hash, out);
 }
 
 void ag_digest_hex(ag_digest_hash hash, const void *data, apr_size_t len,
                    char *out)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
     ag_hash_ctx ctx;
 
-    if (ag_hash_init(&ctx, ag_digest_md(hash))) {
-        ag_hash_update(&ctx, data, len);
-        mdlen = ag_hash_final(&ctx, md);
+    if (!ag_hash_init(&ctx, ag_digest_md(hash))) {
+        hex_or_unmatchable(hash, NULL, 0, out);
+        return;
     }
-    hex_or_unmatchable(hash, md, mdlen, out);
+    ag_hash_update(&ctx, data, len);
+    final_hex(&ctx, hash, out);
 }
 
 void ag_digest_ha1(ag_digest_hash hash, const char *user, const char *realm,
@@ -275,11 +282,7 @@ void ag_digest_ctx_update(ag_digest_ctx *ctx, const void *data,
 
 void ag_digest_ctx_final(ag_digest_ctx *ctx, char *out)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-
-    len = ag_hash_final(&ctx->md, md);
-    hex_or_unmatchable(ctx->hash, md, len, out);
+    final_hex(&ctx->md, ctx->hash, out);
 }
 
 /* --- the response's parameters ------------------------------------------ */
@@ -685,12 +688,8 @@ static void absorb_kd_prefix(ag_hash_ctx *ctx, const ag_digest_request *req,
 static void finish_kd(ag_hash_ctx *ctx, ag_digest_hash hash, const char *ha2,
                       char *out)
 {
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int len;
-
     ag_hash_update(ctx, ha2, strlen(ha2));
-    len = ag_hash_final(ctx, md);
-    hex_or_unmatchable(hash, md, len, out);
+    final_hex(ctx, hash, out);
 }
 
 /* The hashes of one exchange, from one preparation of HA1 and one hash of
