@@ -44,10 +44,28 @@ static void fetch_mds(void)
     }
 }
 
+/* Whether fetch_mds() has run to its end.  Read before each hash, so that
+ * only the first hashes of a process pay for CRYPTO_THREAD_run_once(). */
+static int fetch_done;
+
+static int mds_fetched(void)
+{
+#if defined(__GNUC__)
+    if (__atomic_load_n(&fetch_done, __ATOMIC_ACQUIRE))
+        return 1;
+    if (!CRYPTO_THREAD_run_once(&fetch_once, fetch_mds))
+        return 0;
+    __atomic_store_n(&fetch_done, 1, __ATOMIC_RELEASE);
+    return 1;
+#else
+    (void)fetch_done;
+    return CRYPTO_THREAD_run_once(&fetch_once, fetch_mds);
+#endif
+}
+
 const EVP_MD *ag_md_get(ag_md md)
 {
-    if ((unsigned)md >= AG_MD__COUNT ||
-        !CRYPTO_THREAD_run_once(&fetch_once, fetch_mds))
+    if ((unsigned)md >= AG_MD__COUNT || !mds_fetched())
         return NULL;
     return fetched[md];
 }
