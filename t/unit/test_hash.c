@@ -175,6 +175,27 @@ int main(void)
         is_str(got, want, "every octet's two digits, and the NUL after");
     }
     {
+        /* every length from 0 to 40, from every start in the first 16:
+         * runs of sixteen, of four, and single octets after them */
+        unsigned char in[56];
+        char got[2 * 40 + 2], want[2 * 40 + 1];
+        int start, len, i, wrong = 0;
+
+        for (i = 0; i < (int)sizeof(in); i++)
+            in[i] = (unsigned char)(i * 37 + 11);
+        for (start = 0; start < 16; start++)
+            for (len = 0; len <= 40; len++) {
+                for (i = 0; i < len; i++)
+                    snprintf(want + 2 * i, 3, "%02x", in[start + i]);
+                want[2 * len] = '\0';
+                memset(got, '?', sizeof(got));
+                ag_hex_encode(in + start, (apr_size_t)len, got);
+                wrong += strcmp(got, want) != 0 || got[2 * len + 1] != '?';
+            }
+        ok(wrong == 0, "every length from 0 to 40, from 16 starts: the "
+                       "digits, the NUL, nothing after");
+    }
+    {
         static const char digits[] = "0123456789abcdef0123456789ABCDEF";
         int i, good = 1;
 
