@@ -109,9 +109,14 @@ const char *ag_quote(const char *value, apr_pool_t *p)
 
 const char *ag_unescape(const char *value, apr_pool_t *p)
 {
-    char *out = apr_palloc(p, strlen(value) + 1), *o = out;
-    const char *s;
+    const char *s = strchr(value, '\\');
+    char *out, *o;
 
+    /* most realms have no quoted-pair: they stand for themselves */
+    if (s == NULL)
+        return value;
+    out = apr_palloc(p, strlen(value) + 1);
+    o = out;
     for (s = value; *s != '\0'; s++) {
         if (*s == '\\' && *++s == '\0')
             break;

@@ -44,7 +44,8 @@ const char *ag_quote(const char *value, apr_pool_t *p);
 /* VALUE with its quoted-pairs resolved ("\x" becomes "x"; a lone
  * backslash at the end is dropped): the text that VALUE, written between
  * DQUOTEs, stands for.  httpd keeps AuthName in that escaped form
- * (ap_escape_quotes), so the realm is unescaped before ag_quote. */
+ * (ap_escape_quotes), so the realm is unescaped before ag_quote.  A
+ * VALUE without a backslash is returned itself. */
 const char *ag_unescape(const char *value, apr_pool_t *p);
 
 #endif

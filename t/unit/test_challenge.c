@@ -146,6 +146,13 @@ int main(void)
            "lone backslash at the end is dropped");
     is_str(ag_unescape("", p), "", "unescape of empty");
     is_str(ag_unescape("plain", p), "plain", "nothing to unescape");
+    {
+        const char *plain = "plain", *pair = "a\\bc";
+
+        ok(ag_unescape(plain, p) == plain,
+           "without a quoted-pair, the value itself (no copy)");
+        ok(ag_unescape(pair, p) != pair, "with one, a copy");
+    }
     is_str(ag_quote(ag_unescape("say \\\"hi\\\"", p), p),
            "\"say \\\"hi\\\"\"",
            "an escaped AuthName is quoted once, not twice");
