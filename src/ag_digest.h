@@ -153,4 +153,11 @@ int ag_digest_verify_rspauth(const ag_digest_request *req, const char *ha1,
                              const char *method, const char *body_hash,
                              char *rspauth);
 
+/* The Authentication-Info value (RFC 7616 §3.5) for REQ: RSPAUTH, its
+ * cnonce (as a quoted-string), nc and qop, and NEXTNONCE (one of ours)
+ * where it is not NULL. */
+const char *ag_digest_auth_info(const ag_digest_request *req,
+                                const char *rspauth, const char *nextnonce,
+                                apr_pool_t *p);
+
 #endif

@@ -415,21 +415,17 @@ static void add_auth_info(request_rec *r, const authgate_dir_conf *conf,
 {
     const ag_nonce_secret *secret = authgate_nonce_secret();
     apr_interval_time_t life = lifetime(conf);
-    const char *value, *next = NULL;
+    const char *next = NULL;
 
-    value = apr_pstrcat(r->pool, "rspauth=\"", rspauth, "\", cnonce=",
-                        ag_quote(req->cnonce, r->pool), ", nc=", req->nc_text,
-                        ", qop=", ag_digest_qop_name(req->qop), NULL);
     if (secret != NULL &&
         ag_nonce_time_left(info, life, r->request_time) < life / 5 &&
-        ag_nonce_make(secret, realm, apr_time_now(), &next, r->pool) ==
+        ag_nonce_make(secret, realm, apr_time_now(), &next, r->pool) !=
             APR_SUCCESS)
-        value = apr_pstrcat(r->pool, value, ", nextnonce=\"", next, "\"",
-                            NULL);
+        next = NULL;
     apr_table_setn(r->headers_out,
                    r->proxyreq == PROXYREQ_PROXY ? "Proxy-Authentication-Info"
                                                  : "Authentication-Info",
-                   value);
+                   ag_digest_auth_info(req, rspauth, next, r->pool));
 }
 
 /* The request is a subrequest or an internal redirect of one that Digest

@@ -599,6 +599,31 @@ static void test_refusals(void)
     }
 }
 
+/* The Authentication-Info value as the module sends it. */
+static void test_auth_info(void)
+{
+    ag_digest_request *req = rfc7616("SHA-256", "auth", "00");
+
+    ok(req != NULL, "a request to answer");
+    if (req == NULL)
+        return;
+    is_str(ag_digest_auth_info(req, "abc123", NULL, tap_pool()),
+           "rspauth=\"abc123\", cnonce=\"" C7616 "\", nc=00000001, qop=auth",
+           "rspauth, cnonce, nc and qop");
+    is_str(ag_digest_auth_info(req, "abc123", "N1", tap_pool()),
+           "rspauth=\"abc123\", cnonce=\"" C7616 "\", nc=00000001, "
+           "qop=auth, nextnonce=\"N1\"", "and a nextnonce");
+    req = parse_req("Digest username=\"u\", realm=\"r\", nonce=\"n\", "
+                    "uri=\"/\", nc=0000000a, cnonce=\"a\\\"b\\\\c\", "
+                    "qop=auth-int, response=\"00\"", NULL);
+    ok(req != NULL && strcmp(req->cnonce, "a\"b\\c") == 0,
+       "a cnonce with a quoted DQUOTE and backslash");
+    if (req != NULL)
+        is_str(ag_digest_auth_info(req, "ff", NULL, tap_pool()),
+               "rspauth=\"ff\", cnonce=\"a\\\"b\\\\c\", nc=0000000a, "
+               "qop=auth-int", "... is quoted again as it came");
+}
+
 int main(void)
 {
     test_names();
@@ -609,5 +634,6 @@ int main(void)
     test_long_cnonces();
     test_userhash();
     test_refusals();
+    test_auth_info();
     return tap_done();
 }
