@@ -41,12 +41,32 @@ static void *create_dir_conf(apr_pool_t *p, char *dir)
         conf->field##_where = from->field##_where;                       \
     } while (0)
 
+/* 1 when no directive of this module was given for C's section. */
+static int nothing_set(const authgate_dir_conf *c)
+{
+    return c->schemes == NULL && c->preflight == AUTHGATE_UNSET &&
+           c->basic_providers == NULL && c->apikey_file == NULL &&
+           c->apikey_header == NULL && c->apikey_query == NULL &&
+           c->apikey_dbd == NULL && c->digest_providers == NULL &&
+           c->digest_algorithms == NULL &&
+           c->digest_qop == AUTHGATE_UNSET &&
+           c->nonce_lifetime == AUTHGATE_UNSET && c->user_file == NULL &&
+           c->bearer == NULL && c->revocation == NULL;
+}
+
 /* A directive set in the inner section wins; one not set there is
- * inherited from the outer one. */
+ * inherited from the outer one.  httpd merges for each request, and
+ * mostly onto the server's defaults, where nothing is set: then the inner
+ * section's configuration is the merge, as it is (no configuration is
+ * written to once made). */
 static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
 {
     const authgate_dir_conf *base = basev, *add = addv;
-    authgate_dir_conf *conf = apr_pcalloc(p, sizeof(*conf));
+    authgate_dir_conf *conf;
+
+    if (nothing_set(base))
+        return addv;
+    conf = apr_pcalloc(p, sizeof(*conf));
 
     MERGE_WITH_WHERE(schemes);
     conf->preflight = MERGE_INT(preflight);

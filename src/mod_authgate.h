@@ -55,7 +55,8 @@ extern module AP_MODULE_DECLARE_DATA authgate_module;
 typedef struct authgate_bearer_conf authgate_bearer_conf;
 
 /* Per-directory configuration.  A NULL pointer or AUTHGATE_UNSET means
- * "not set here": the merge takes the parent's value. */
+ * "not set here": the merge takes the parent's value.  A field added here
+ * is added to merge_dir_conf() and nothing_set() in mod_authgate.c. */
 typedef struct {
     apr_array_header_t *schemes;          /* of ag_scheme_id, in order */
     const ap_directive_t *schemes_where;  /* the AuthGateSchemes line that
