@@ -252,6 +252,20 @@ static apr_uint64_t name_bit(apr_size_t len, int first)
     return (apr_uint64_t)1 << ((len * 7 + (apr_size_t)first) & 63);
 }
 
+/* PARAM appended to PARAMS: in place while there is room, as there is for
+ * the parameters of any Digest response (ag_header_parse() makes room for
+ * them), else through apr_array_push(), which grows the array. */
+static void push_param(apr_array_header_t *params, const ag_auth_param *param)
+{
+    ag_auth_param *slot;
+
+    if (params->nelts < params->nalloc)
+        slot = (ag_auth_param *)(void *)params->elts + params->nelts++;
+    else
+        slot = apr_array_push(params);
+    *slot = *param;
+}
+
 /* Parses the #auth-param list at S into CRED->params, in place (the copy
  * ends at BUF_END). */
 static apr_status_t read_params(char *s, const char *buf_end,
@@ -296,7 +310,7 @@ static apr_status_t read_params(char *s, const char *buf_end,
             return APR_EINVAL;
         }
         seen |= bit;
-        *(ag_auth_param *)apr_array_push(cred->params) = param;
+        push_param(cred->params, &param);
     }
 }
 

@@ -298,6 +298,16 @@ int main(void)
         c = parse(many);
         ok(c && c->params->nelts == AG_HEADER_MAX_PARAMS,
            "exactly AG_HEADER_MAX_PARAMS params parse");
+        for (i = 0; c != NULL && i < c->params->nelts; i++) {
+            char name[8];
+
+            snprintf(name, sizeof(name), "p%d", i);
+            if (strcmp(APR_ARRAY_IDX(c->params, i, ag_auth_param).name,
+                       name) != 0)
+                break;
+        }
+        ok(c && i == AG_HEADER_MAX_PARAMS,
+           "... each in its place, those past the room first made too");
         snprintf(many + n, sizeof(many) - n, "p%d=1", i);
         is_str(why(many), "too many parameters", "why: too many");
     }
