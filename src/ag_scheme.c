@@ -19,8 +19,11 @@ ag_scheme_id ag_scheme_lookup(const char *name)
 
     if (name == NULL)
         return AG_SCHEME_NONE;
+    /* the first letter (any case) rules out all names but one, or two
+     * for 'b', before a call */
     for (i = 0; i < AG_SCHEME__COUNT; i++)
-        if (strcasecmp(schemes[i].name, name) == 0)
+        if ((name[0] | 0x20) == schemes[i].lname[0] &&
+            strcasecmp(schemes[i].name, name) == 0)
             return (ag_scheme_id)i;
     return AG_SCHEME_NONE;
 }
