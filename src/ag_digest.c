@@ -814,7 +814,7 @@ int ag_digest_verify(const ag_digest_request *req, const char *ha1,
     return ag_digest_verify_rspauth(req, ha1, method, body_hash, NULL);
 }
 
-/* --- Authentication-Info --------------------------------------------------- */
+/* --- Authentication-Info ------------------------------------------------ */
 
 static char *put(char *o, const char *s, apr_size_t n)
 {
