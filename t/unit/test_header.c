@@ -209,7 +209,7 @@ int main(void)
     ok(parse(big) != NULL, "just under the bound parses");
     {
         char many[2048];
-        int i, n = 0;
+        int i, k, n = 0;
 
         n += snprintf(many + n, sizeof(many) - n, "Digest ");
         for (i = 0; i < AG_HEADER_MAX_PARAMS + 1; i++)
@@ -290,7 +290,7 @@ int main(void)
     is_str(why(big), "credentials too long", "why: too long");
     {
         char many[2048];
-        int i, n = 0;
+        int i, k, n = 0;
 
         n += snprintf(many + n, sizeof(many) - n, "Digest ");
         for (i = 0; i < AG_HEADER_MAX_PARAMS; i++)
@@ -298,15 +298,15 @@ int main(void)
         c = parse(many);
         ok(c && c->params->nelts == AG_HEADER_MAX_PARAMS,
            "exactly AG_HEADER_MAX_PARAMS params parse");
-        for (i = 0; c != NULL && i < c->params->nelts; i++) {
+        for (k = 0; c != NULL && k < c->params->nelts; k++) {
             char name[8];
 
-            snprintf(name, sizeof(name), "p%d", i);
-            if (strcmp(APR_ARRAY_IDX(c->params, i, ag_auth_param).name,
+            snprintf(name, sizeof(name), "p%d", k);
+            if (strcmp(APR_ARRAY_IDX(c->params, k, ag_auth_param).name,
                        name) != 0)
                 break;
         }
-        ok(c && i == AG_HEADER_MAX_PARAMS,
+        ok(c && k == AG_HEADER_MAX_PARAMS,
            "... each in its place, those past the room first made too");
         snprintf(many + n, sizeof(many) - n, "p%d=1", i);
         is_str(why(many), "too many parameters", "why: too many");
