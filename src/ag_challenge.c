@@ -94,19 +94,6 @@ static void quote_into(char *o, const char *value, apr_size_t len,
     *o = '"';
 }
 
-const char *ag_quote(const char *value, apr_pool_t *p)
-{
-    apr_size_t len = strlen(value), plain, n;
-    char *out;
-
-    plain = ag_header_qdtext_span(value, len);
-    n = quoted_len(value, len, plain);
-    out = apr_palloc(p, n + 1);
-    quote_into(out, value, len, plain);
-    out[n] = '\0';
-    return out;
-}
-
 const char *ag_unescape(const char *value, apr_pool_t *p)
 {
     const char *s = strchr(value, '\\');
@@ -183,18 +170,36 @@ ag_challenge *ag_challenge_copy(const ag_challenge *c, apr_pool_t *p)
     return copy;
 }
 
+/* C's parameters, which follow its scheme and one space, and their
+ * length in *LEN (0 when it has none). */
+static const char *params_of(const ag_challenge *c, apr_size_t *len)
+{
+    if (c->len == c->scheme_len) {
+        *len = 0;
+        return "";
+    }
+    *len = c->len - c->scheme_len - 1;
+    return c->text + c->scheme_len + 1;
+}
+
 void ag_challenge_append(ag_challenge *c, const ag_challenge *more)
 {
     apr_size_t len;
+    const char *params = params_of(more, &len);
 
-    if (more->len == more->scheme_len)
-        return;
-    /* MORE's parameters follow its scheme and one space */
-    len = more->len - more->scheme_len - 1;
-    memcpy(next_param(c, len), more->text + more->scheme_len + 1, len);
+    if (len > 0)
+        memcpy(next_param(c, len), params, len);
 }
 
 const char *ag_challenge_render(const ag_challenge *c, apr_pool_t *p)
 {
     return apr_pstrmemdup(p, c->text, c->len);
+}
+
+const char *ag_challenge_render_params(const ag_challenge *c, apr_pool_t *p)
+{
+    apr_size_t len;
+    const char *params = params_of(c, &len);
+
+    return apr_pstrmemdup(p, params, len);
 }

@@ -38,13 +38,14 @@ void ag_challenge_append(ag_challenge *c, const ag_challenge *more);
 /* The challenge as one header value. */
 const char *ag_challenge_render(const ag_challenge *c, apr_pool_t *p);
 
-/* VALUE as a quoted-string, with its DQUOTEs. */
-const char *ag_quote(const char *value, apr_pool_t *p);
+/* C's parameters alone, without its scheme: the value of a header made of
+ * auth-params only, as Authentication-Info is (RFC 7615 §3). */
+const char *ag_challenge_render_params(const ag_challenge *c, apr_pool_t *p);
 
 /* VALUE with its quoted-pairs resolved ("\x" becomes "x"; a lone
  * backslash at the end is dropped): the text that VALUE, written between
  * DQUOTEs, stands for.  httpd keeps AuthName in that escaped form
- * (ap_escape_quotes), so the realm is unescaped before ag_quote.  A
+ * (ap_escape_quotes), so the realm is unescaped before it is quoted.  A
  * VALUE without a backslash is returned itself. */
 const char *ag_unescape(const char *value, apr_pool_t *p);
 

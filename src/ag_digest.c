@@ -816,52 +816,19 @@ int ag_digest_verify(const ag_digest_request *req, const char *ha1,
 
 /* --- Authentication-Info ------------------------------------------------ */
 
-static char *put(char *o, const char *s, apr_size_t n)
-{
-    memcpy(o, s, n);
-    return o + n;
-}
-
-#define PUT_LITERAL(o, lit) put(o, lit, sizeof(lit) - 1)
-
 const char *ag_digest_auth_info(const ag_digest_request *req,
                                 const char *rspauth, const char *nextnonce,
                                 apr_pool_t *p)
 {
-    const char *qop = ag_digest_qop_name(req->qop), *cnonce = req->cnonce;
-    apr_size_t rlen = strlen(rspauth), clen = strlen(cnonce);
-    apr_size_t qlen = strlen(qop), nclen = strlen(req->nc_text);
-    apr_size_t xlen = nextnonce != NULL ? strlen(nextnonce) : 0;
-    char *out, *o;
+    /* written as a challenge's parameters, quoted as they are; the
+     * scheme is not part of the value */
+    ag_challenge *info = ag_challenge_make("Digest", p);
 
-    /* a cnonce that is all qdtext (most are) goes between DQUOTEs as it
-     * is; any other is quoted octet by octet */
-    if (ag_header_qdtext_span(cnonce, clen) == clen) {
-        clen += 2;
-        cnonce = NULL;
-    }
-    else {
-        cnonce = ag_quote(cnonce, p);
-        clen = strlen(cnonce);
-    }
-    o = out = apr_palloc(p, sizeof("rspauth=\"\", cnonce=, nc=, qop=") + rlen +
-                                clen + nclen + qlen +
-                                sizeof(", nextnonce=\"\"") + xlen);
-    o = put(PUT_LITERAL(o, "rspauth=\""), rspauth, rlen);
-    o = PUT_LITERAL(o, "\", cnonce=");
-    if (cnonce != NULL)
-        o = put(o, cnonce, clen);
-    else {
-        *o++ = '"';
-        o = put(o, req->cnonce, clen - 2);
-        *o++ = '"';
-    }
-    o = put(PUT_LITERAL(o, ", nc="), req->nc_text, nclen);
-    o = put(PUT_LITERAL(o, ", qop="), qop, qlen);
-    if (nextnonce != NULL) {
-        o = put(PUT_LITERAL(o, ", nextnonce=\""), nextnonce, xlen);
-        *o++ = '"';
-    }
-    *o = '\0';
-    return out;
+    ag_challenge_add_quoted(info, "rspauth", rspauth);
+    ag_challenge_add_quoted(info, "cnonce", req->cnonce);
+    ag_challenge_add_token(info, "nc", req->nc_text);
+    ag_challenge_add_token(info, "qop", ag_digest_qop_name(req->qop));
+    if (nextnonce != NULL)
+        ag_challenge_add_quoted(info, "nextnonce", nextnonce);
+    return ag_challenge_render_params(info, p);
 }

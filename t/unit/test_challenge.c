@@ -5,6 +5,15 @@
 #include "ag_challenge.h"
 #include "tap.h"
 
+/* VALUE as ag_challenge_add_quoted() writes it: the quoted-string. */
+static const char *quote(const char *value, apr_pool_t *p)
+{
+    ag_challenge *c = ag_challenge_make("X", p);
+
+    ag_challenge_add_quoted(c, "v", value);
+    return ag_challenge_render_params(c, p) + 2;    /* after "v=" */
+}
+
 int main(void)
 {
     apr_pool_t *p = tap_pool();
@@ -12,12 +21,16 @@ int main(void)
 
     c = ag_challenge_make("Bearer", p);
     is_str(ag_challenge_render(c, p), "Bearer", "scheme alone");
+    is_str(ag_challenge_render_params(c, p), "", "... and no params");
     ag_challenge_add_quoted(c, "realm", "api");
     is_str(ag_challenge_render(c, p), "Bearer realm=\"api\"", "one param");
     ag_challenge_add_quoted(c, "error", "invalid_token");
     is_str(ag_challenge_render(c, p),
            "Bearer realm=\"api\", error=\"invalid_token\"",
            "params joined with ', '");
+    is_str(ag_challenge_render_params(c, p),
+           "realm=\"api\", error=\"invalid_token\"",
+           "the params alone, without the scheme");
 
     c = ag_challenge_make("Basic", p);
     ag_challenge_add_quoted(c, "realm", "say \"hi\" \\ bye");
@@ -58,8 +71,8 @@ int main(void)
                "... and the original is unchanged");
     }
 
-    is_str(ag_quote("", p), "\"\"", "empty quoted-string");
-    is_str(ag_quote("\xc3\xa9t\xc3\xa9", p), "\"\xc3\xa9t\xc3\xa9\"",
+    is_str(quote("", p), "\"\"", "empty quoted-string");
+    is_str(quote("\xc3\xa9t\xc3\xa9", p), "\"\xc3\xa9t\xc3\xa9\"",
            "obs-text (UTF-8) passes");
 
     c = ag_challenge_make("Digest", p);
@@ -85,14 +98,14 @@ int main(void)
            "error_description=\"expired \\\"now\\\"\"",
            "quoted and token params mixed, in order");
 
-    is_str(ag_quote("\\\"", p), "\"\\\\\\\"\"",
+    is_str(quote("\\\"", p), "\"\\\\\\\"\"",
            "a backslash and a DQUOTE side by side");
     {
         char long_realm[1001];
 
         memset(long_realm, '"', 1000);
         long_realm[1000] = '\0';
-        ok(strlen(ag_quote(long_realm, p)) == 2002,
+        ok(strlen(quote(long_realm, p)) == 2002,
            "1000 DQUOTEs quote to 2002 octets");
     }
     {
@@ -153,7 +166,7 @@ int main(void)
            "without a quoted-pair, the value itself (no copy)");
         ok(ag_unescape(pair, p) != pair, "with one, a copy");
     }
-    is_str(ag_quote(ag_unescape("say \\\"hi\\\"", p), p),
+    is_str(quote(ag_unescape("say \\\"hi\\\"", p), p),
            "\"say \\\"hi\\\"\"",
            "an escaped AuthName is quoted once, not twice");
     return tap_done();
