@@ -1,7 +1,8 @@
 /* libFuzzer target: a Digest Authorization value through ag_header_parse
  * and ag_digest_request_parse, then the hashes (ag_digest_compute,
- * ag_digest_verify_rspauth) and the nonce check on what parsed; and the
- * same bytes as an AuthGateUserFile (ag_userfile_parse).  Besides the
+ * ag_digest_verify_rspauth), the nonce check and the Authentication-Info
+ * value (ag_digest_auth_info) on what parsed; and the same bytes as an
+ * AuthGateUserFile (ag_userfile_parse).  Besides the
  * sanitizers' findings, it aborts when a parse that succeeded breaks the
  * promises of ag_digest.h: every required parameter present and bounded,
  * nc eight hex digits and not zero, the response lower-case hex.
@@ -87,6 +88,10 @@ static void check_request(const ag_digest_request *req, apr_pool_t *p)
     if (ag_nonce_check(&secret, req->realm, req->nonce, &info, p) ==
         APR_SUCCESS)
         CHECK(strlen(req->nonce) == AG_NONCE_TEXT_LEN);
+    /* the Authentication-Info value echoes the cnonce: whatever it held,
+     * the value can carry no line break or other CTL but HTAB */
+    for (s = ag_digest_auth_info(req, out, NULL, p); *s != '\0'; s++)
+        CHECK(*s == '\t' || ((unsigned char)*s >= 0x20 && *s != 0x7f));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
