@@ -1,16 +1,24 @@
 #include <string.h>
 
+#include <apr_general.h>
+
 #include <openssl/crypto.h>
 
 #include "ag_apikey_memo.h"
 #include "ag_hash.h"
 
+/* What a lookup reads first, then the key: a memo that does not hold
+ * the key presented costs one or two cache lines, not the three that a
+ * key buffer ahead of its length would.  Made on a cache line of its
+ * own (MEMO_ALIGN). */
 struct ag_apikey_memo {
-    char key[AG_APIKEY_MAX_LEN];
     apr_size_t len;                 /* 0: empty */
     apr_uint64_t serial;            /* of the store REC is in */
     const ag_apikey_record *rec;
+    char key[AG_APIKEY_MAX_LEN];
 };
+
+#define MEMO_ALIGN 64
 
 static apr_status_t memo_cleanup(void *data)
 {
@@ -20,7 +28,9 @@ static apr_status_t memo_cleanup(void *data)
 
 ag_apikey_memo *ag_apikey_memo_create(apr_pool_t *p)
 {
-    ag_apikey_memo *m = apr_pcalloc(p, sizeof(*m));
+    char *mem = apr_pcalloc(p, sizeof(ag_apikey_memo) + MEMO_ALIGN - 1);
+    ag_apikey_memo *m =
+        (ag_apikey_memo *)(void *)APR_ALIGN((apr_uintptr_t)mem, MEMO_ALIGN);
 
     apr_pool_cleanup_register(p, m, memo_cleanup, apr_pool_cleanup_null);
     return m;
