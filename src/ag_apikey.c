@@ -12,6 +12,7 @@
 #include "ag_file.h"
 #include "ag_hash.h"
 #include "ag_hugemem.h"
+#include "ag_prefetch.h"
 
 #define FIELDS 7
 
@@ -396,16 +397,6 @@ static const char *parse_record(char *line, apr_size_t n,
     return NULL;
 }
 
-/* A hint that the cache line at P is about to be read. */
-static void prefetch(const void *p)
-{
-#if defined(__GNUC__)
-    __builtin_prefetch(p);
-#else
-    (void)p;
-#endif
-}
-
 static const ag_apikey_record *rec_at(const ag_apikey_store *s,
                                       apr_uint32_t unit)
 {
@@ -602,7 +593,7 @@ const ag_apikey_record *ag_apikey_find_hash(
         rec = rec_at(s, s->slots[j].unit);
         /* the strings after the record are read next: fetched while
          * the hash is compared, not after */
-        prefetch((const char *)rec + REC_ALIGN);
+        ag_prefetch((const char *)rec + REC_ALIGN);
         if (ag_same_bytes(rec->sha256, sha256, AG_APIKEY_SHA256_LEN))
             return rec;
     }

@@ -6,6 +6,7 @@
 
 #include "ag_apikey_memo.h"
 #include "ag_hash.h"
+#include "ag_prefetch.h"
 
 /* What a lookup reads first, then the key: a memo that does not hold
  * the key presented costs one or two cache lines, not the three that a
@@ -42,6 +43,12 @@ void ag_apikey_memo_clear(ag_apikey_memo *m)
     m->len = 0;
     m->serial = 0;
     m->rec = NULL;
+}
+
+void ag_apikey_memo_prefetch(const ag_apikey_memo *m)
+{
+    ag_prefetch(m);
+    ag_prefetch((const char *)m + MEMO_ALIGN);
 }
 
 const ag_apikey_record *ag_apikey_memo_get(const ag_apikey_memo *m,

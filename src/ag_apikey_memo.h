@@ -25,6 +25,10 @@ typedef struct ag_apikey_memo ag_apikey_memo;
 /* An empty memo, living as long as P. */
 ag_apikey_memo *ag_apikey_memo_create(apr_pool_t *p);
 
+/* Asks for the memory ag_apikey_memo_get() reads, so that other work
+ * can be done while it comes (a hint: M is not read). */
+void ag_apikey_memo_prefetch(const ag_apikey_memo *m);
+
 /* The record remembered for KEY (LEN bytes) when KEY is the memo's key
  * and S is the store it was found in; NULL otherwise. */
 const ag_apikey_record *ag_apikey_memo_get(const ag_apikey_memo *m,

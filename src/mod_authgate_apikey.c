@@ -126,13 +126,13 @@ static ag_apikey_memo *connection_memo(request_rec *r)
     return st->apikey;
 }
 
-/* The record S has for KEY: the connection's memo's, while S is the store
- * it came from, else S's own, which the memo then holds. */
+/* The record S has for KEY: MEMO's (the connection's, or NULL), while S
+ * is the store it came from, else S's own, which MEMO then holds. */
 static const ag_apikey_record *find_record(request_rec *r,
+                                           ag_apikey_memo *memo,
                                            const ag_apikey_store *s,
                                            const char *key, apr_size_t len)
 {
-    ag_apikey_memo *memo = connection_memo(r);
     const ag_apikey_record *rec;
 
     if (memo != NULL && (rec = ag_apikey_memo_get(memo, s, key, len))) {
@@ -151,13 +151,17 @@ static ag_reason file_lookup(request_rec *r, ag_reloader *rl,
                              const char *key, apr_size_t len,
                              authgate_apikey_match *m)
 {
-    const ag_apikey_store *s =
-        authgate_reload_acquire(r, rl, "AuthGateApiKeyFile");
+    ag_apikey_memo *memo = connection_memo(r);
+    const ag_apikey_store *s;
     const ag_apikey_record *rec;
     ag_reason reason = AG_R_APIKEY_UNKNOWN;
 
+    /* the memo comes while the store is taken */
+    if (memo != NULL)
+        ag_apikey_memo_prefetch(memo);
+    s = authgate_reload_acquire(r, rl, "AuthGateApiKeyFile");
     /* the generation is held until R ends: no copies needed */
-    rec = find_record(r, s, key, len);
+    rec = find_record(r, memo, s, key, len);
     if (rec != NULL) {
         m->id = rec->id;
         m->user = rec->user;
