@@ -33,10 +33,16 @@ const char *ag_userfile_check_name(const char *name)
 
 static char *lower_dup(const char *s, apr_size_t len, apr_pool_t *p)
 {
-    char *out = apr_pstrmemdup(p, s, len), *o;
+    /* not apr_pstrmemdup(), which APR declares as allocating LEN bytes
+     * (alloc_size), not the LEN + 1 it does: ag_digest_is_hex() reads the
+     * NUL, and a compiler that sees both (-flto) warns of a read past the
+     * object */
+    char *out = apr_palloc(p, len + 1);
+    apr_size_t i;
 
-    for (o = out; *o != '\0'; o++)
-        *o = apr_tolower(*o);
+    for (i = 0; i < len; i++)
+        out[i] = apr_tolower(s[i]);
+    out[len] = '\0';
     return out;
 }
 
