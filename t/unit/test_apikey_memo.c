@@ -84,6 +84,17 @@ int main(void)
     ok(ag_apikey_memo_get(m, s, KEY_A, len) == NULL,
        "and the memo is left empty, not holding the key before");
 
+    /* the longest key it keeps fills its buffer to the last octet, which
+     * follows the fields a lookup reads first (a sanitizer run checks
+     * that nothing is written past it) */
+    ag_apikey_memo_set(m, s, longer, AG_APIKEY_MAX_LEN, a);
+    ag_apikey_memo_prefetch(m);
+    ok(ag_apikey_memo_get(m, s, longer, AG_APIKEY_MAX_LEN) == a,
+       "a key of exactly AG_APIKEY_MAX_LEN octets is remembered");
+    longer[AG_APIKEY_MAX_LEN - 1] = 'y';
+    ok(ag_apikey_memo_get(m, s, longer, AG_APIKEY_MAX_LEN) == NULL,
+       "... and compared to its last octet");
+
     /* its pool goes with a key in it: the cleanup wipes it (what a
      * sanitizer run checks) */
     ag_apikey_memo_set(m, s, KEY_A, len, a);
