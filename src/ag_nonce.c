@@ -299,47 +299,44 @@ const char *ag_nc_verdict_name(ag_nc_verdict v)
     }
 }
 
-/* Moves every seen bit of W up by SHIFT (> 0): the top count grew. */
-static void window_shift(ag_nc_window *w, apr_uint32_t shift)
+/* Clears N (< AG_NONCE_WINDOW) bits of the ring SEEN from bit FROM on,
+ * wrapping at its end: a word at a time. */
+static void ring_clear(apr_uint64_t *seen, apr_uint32_t from, apr_uint32_t n)
 {
-    unsigned words = shift / 64, bits = shift % 64;
-    int i;
+    while (n > 0) {
+        apr_uint32_t bit = from % 64, take = 64 - bit;
+        apr_uint64_t mask;
 
-    if (shift >= AG_NONCE_WINDOW) {
-        memset(w->seen, 0, sizeof(w->seen));
-        return;
-    }
-    for (i = AG_NONCE_WINDOW_WORDS - 1; i >= 0; i--) {
-        int from = i - (int)words;
-        apr_uint64_t v = 0;
-
-        if (from >= 0) {
-            v = w->seen[from] << bits;
-            if (bits != 0 && from > 0)
-                v |= w->seen[from - 1] >> (64 - bits);
-        }
-        w->seen[i] = v;
+        if (take > n)
+            take = n;
+        mask = take == 64 ? ~(apr_uint64_t)0
+                          : (((apr_uint64_t)1 << take) - 1) << bit;
+        seen[from / 64] &= ~mask;
+        n -= take;
+        from = (from + take) % AG_NONCE_WINDOW;
     }
 }
 
 ag_nc_verdict ag_nc_window_apply(ag_nc_window *w, apr_uint32_t nc)
 {
-    apr_uint32_t behind;
-    apr_uint64_t bit;
+    apr_uint32_t i = nc % AG_NONCE_WINDOW;
+    apr_uint64_t bit = (apr_uint64_t)1 << (i % 64);
 
     if (nc > w->top) {
-        window_shift(w, nc - w->top);
-        w->seen[0] |= 1;
+        /* the counts from top + 1 to nc take over the bits of counts
+         * that fall out of the window */
+        if (nc - w->top >= AG_NONCE_WINDOW)
+            memset(w->seen, 0, sizeof(w->seen));
+        else
+            ring_clear(w->seen, (w->top + 1) % AG_NONCE_WINDOW,
+                       nc - w->top);
         w->top = nc;
-        return AG_NC_ACCEPTED;
     }
-    behind = w->top - nc;
-    if (behind >= AG_NONCE_WINDOW)
+    else if (w->top - nc >= AG_NONCE_WINDOW)
         return AG_NC_BELOW_WINDOW;
-    bit = (apr_uint64_t)1 << (behind % 64);
-    if (w->seen[behind / 64] & bit)
+    else if (w->seen[i / 64] & bit)
         return AG_NC_REPLAY;
-    w->seen[behind / 64] |= bit;
+    w->seen[i / 64] |= bit;
     return AG_NC_ACCEPTED;
 }
 

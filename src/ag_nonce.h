@@ -11,8 +11,8 @@
  * realm is refused before any table is touched.
  *
  * Nonce-counts: each nonce in use has a window in the state store of the
- * last AG_NONCE_WINDOW counts, the highest seen and a bit for each below
- * it.  A count is accepted once; counts may arrive out of order within the
+ * last AG_NONCE_WINDOW counts, the highest seen and a bit for each count up
+ * to it.  A count is accepted once; counts may arrive out of order within the
  * window (browsers send requests in parallel); a count already seen, or
  * below the window, is refused.  The window is created at the first use
  * that verified, never by a request that did not, so unauthenticated
@@ -32,8 +32,13 @@
 #define AG_NONCE_SECRET_MIN 32
 /* Longest secret read from a file. */
 #define AG_NONCE_SECRET_MAX 4096
-/* Counts remembered below the highest. */
-#define AG_NONCE_WINDOW 256
+/* Counts remembered, the highest seen included.  A count is refused as
+ * below the window once this many higher counts of its nonce came first:
+ * the window must hold the counts a client uses while one of its requests
+ * waits.  A client sending 1,000 requests a second under one nonce, whose
+ * requests wait up to a second on a loaded server, needs 1,000.  Each
+ * window takes AG_NONCE_WINDOW / 8 bytes of a store record. */
+#define AG_NONCE_WINDOW 1024
 /* Length of a nonce as text. */
 #define AG_NONCE_TEXT_LEN 48
 
@@ -142,7 +147,9 @@ const char *ag_nc_verdict_name(ag_nc_verdict v);
 
 typedef struct {
     apr_uint32_t top;      /* highest count seen, 0 before the first */
-    /* bit i (word i / 64, bit i % 64): count top - i was seen */
+    /* A ring: count c, for c from top - AG_NONCE_WINDOW + 1 to top, was
+     * seen when bit c % AG_NONCE_WINDOW is set (word i / 64, bit i % 64
+     * of i); a new top takes over the bits of the counts it leaves out. */
     apr_uint64_t seen[AG_NONCE_WINDOW_WORDS];
 } ag_nc_window;
 

@@ -68,8 +68,10 @@ const char *ag_store_spec_parse(const char *spec, ag_store_spec *out,
 /* --- the table ------------------------------------------------------------ */
 
 #define TABLE_MAGIC 0x41475354u     /* "AGST" */
-#define TABLE_VERSION 3u      /* 2: 40-byte record data (256-count windows);
-                                 3: the eviction report's state */
+#define TABLE_VERSION 4u      /* 2: 40-byte record data (256-count windows);
+                                 3: the eviction report's state;
+                                 4: 136-byte record data (1,024-count
+                                 ring windows) */
 #define NIL 0u                      /* slot numbers start at 1 */
 
 typedef struct {

@@ -24,7 +24,8 @@
 #include <apr_time.h>
 
 #define AG_STORE_KEY_LEN 16
-#define AG_STORE_DATA_LEN 40
+/* a nonce-count window (ag_nonce.h): its top and 1,024 bits */
+#define AG_STORE_DATA_LEN 136
 
 /* Records of different kinds never meet, even under equal keys. */
 typedef enum {
@@ -76,8 +77,9 @@ struct ag_store {
 };
 
 /* AuthGateStateStore: "shm" or "shm:SIZE" (SIZE in bytes, or with a K, M
- * or G suffix). */
-#define AG_STORE_DEFAULT_SIZE ((apr_size_t)16 * 1024 * 1024)
+ * or G suffix).  The default holds about 178,000 records; only the pages
+ * of records in use are ever touched. */
+#define AG_STORE_DEFAULT_SIZE ((apr_size_t)32 * 1024 * 1024)
 #define AG_STORE_MIN_SIZE ((apr_size_t)64 * 1024)
 #define AG_STORE_MAX_SIZE ((apr_size_t)1024 * 1024 * 1024)
 

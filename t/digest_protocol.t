@@ -224,17 +224,18 @@ for my $alg (qw(SHA-256 MD5)) {
     is alice('/digest/index.html', $c, nc => 4)->code, 401, 'nc 4 again: 401';
     is alice('/digest/index.html', $c, nc => 5)->code, 401, 'nc 5 again: 401';
     is alice('/digest/index.html', $c, nc => 2)->code, 200, 'nc 2, late: 200';
-    is alice('/digest/index.html', $c, nc => 300)->code, 200, 'nc 300: 200';
-    is alice('/digest/index.html', $c, nc => 44)->code, 401,
-        'nc 44, 256 below 300: below the window, 401';
-    is alice('/digest/index.html', $c, nc => 45)->code, 200,
-        'nc 45, 255 below: inside the window, 200';
-    is alice('/digest/index.html', $c, nc_text => '0000012c')->code, 401,
-        'nc 300 again in hex: 401';
+    # the window holds 1,024 counts (ag_nonce.h)
+    is alice('/digest/index.html', $c, nc => 1100)->code, 200, 'nc 1100: 200';
+    is alice('/digest/index.html', $c, nc => 76)->code, 401,
+        'nc 76, 1024 below 1100: below the window, 401';
+    is alice('/digest/index.html', $c, nc => 77)->code, 200,
+        'nc 77, 1023 below: inside the window, 200';
+    is alice('/digest/index.html', $c, nc_text => '0000044c')->code, 401,
+        'nc 1100 again in hex: 401';
     is_deeply [denials($mark)],
         [('digest_replay') x 6],
         'replays and the count below the window: digest_replay each';
-    like log_since($mark), qr/AG00414: nonce-count 0000002c: below_window/,
+    like log_since($mark), qr/AG00414: nonce-count 0000004c: below_window/,
         'the log tells a count below the window from a replay';
 }
 {
@@ -242,9 +243,9 @@ for my $alg (qw(SHA-256 MD5)) {
     my $c = fresh_challenge('/digest/index.html', 'SHA-256');
     is alice('/digest/index.html', $c, nc => 1)->code, 200, 'nc 1 of a new nonce';
     my $v = digest_auth(challenge => $c, user => 'alice', password => 'wrong',
-                        uri => '/digest/index.html', nc => 1000);
+                        uri => '/digest/index.html', nc => 5000);
     is GET('/digest/index.html', Authorization => $v)->code, 401,
-        'nc 1000 with a wrong password: 401';
+        'nc 5000 with a wrong password: 401';
     is alice('/digest/index.html', $c, nc => 2)->code, 200,
         'nc 2 still inside the window: the wrong response moved nothing';
 }

@@ -129,7 +129,7 @@ ok $capacity && $capacity < 1000, 'shm:64K holds a few hundred nonces'
     or diag $small->log;
 $capacity //= 0;
 my ($dcap) = $default->log =~
-    /AG00403: state store: shared memory of 16777216 bytes, (\d+) records/;
+    /AG00403: state store: shared memory of 33554432 bytes, (\d+) records/;
 ok $dcap && $dcap > 100 * $capacity, 'the default size holds far more';
 
 my $n1 = challenge($small);

@@ -269,7 +269,11 @@ static void test_mac_layout(void)
 
 static void test_window(void)
 {
-    ag_nc_window w = {0, {0}};
+    const apr_uint32_t W = AG_NONCE_WINDOW, T = W + 44, T2 = T + 70;
+    const apr_uint32_t B = W / 2 + 30;   /* not a word's edge */
+    ag_nc_window w = {0, {0}}, full = {0, {0}};
+    apr_uint32_t c;
+    int all;
 
     ok(ag_nc_window_apply(&w, 1) == AG_NC_ACCEPTED, "1");
     ok(ag_nc_window_apply(&w, 1) == AG_NC_REPLAY, "1 again: replay");
@@ -279,42 +283,66 @@ static void test_window(void)
     ok(ag_nc_window_apply(&w, 3) == AG_NC_REPLAY, "3 again: replay");
     ok(ag_nc_window_apply(&w, 5) == AG_NC_REPLAY, "5 again: replay");
     ok(ag_nc_window_apply(&w, 2) == AG_NC_ACCEPTED, "2, late");
-    ok(ag_nc_window_apply(&w, 300) == AG_NC_ACCEPTED, "a jump to 300");
+    ok(ag_nc_window_apply(&w, T) == AG_NC_ACCEPTED, "a jump to %u", T);
     ok(ag_nc_window_apply(&w, 2) == AG_NC_BELOW_WINDOW &&
            ag_nc_window_apply(&w, 44) == AG_NC_BELOW_WINDOW,
-       "44 is 256 below 300: below the window");
+       "44 is %u below %u: below the window", W, T);
     ok(ag_nc_window_apply(&w, 45) == AG_NC_ACCEPTED,
-       "45 is 255 below: inside");
+       "45 is %u below: inside", W - 1);
     ok(ag_nc_window_apply(&w, 45) == AG_NC_REPLAY, "45 again: replay");
-    ok(ag_nc_window_apply(&w, 236) == AG_NC_ACCEPTED &&
-           ag_nc_window_apply(&w, 237) == AG_NC_ACCEPTED &&
-           ag_nc_window_apply(&w, 172) == AG_NC_ACCEPTED &&
-           ag_nc_window_apply(&w, 173) == AG_NC_ACCEPTED,
-       "counts on both sides of the 64-bit word edges");
-    ok(ag_nc_window_apply(&w, 236) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, 237) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, 172) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, 173) == AG_NC_REPLAY,
+    /* bits 63 and 64 sit in two words; W - 1 and W at the ring's end
+     * and start */
+    ok(ag_nc_window_apply(&w, 63) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, 64) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, W - 1) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, W) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, W + 1) == AG_NC_ACCEPTED,
+       "counts on both sides of a word's edge and of the ring's end");
+    ok(ag_nc_window_apply(&w, 63) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, 64) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, W - 1) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, W) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, W + 1) == AG_NC_REPLAY,
        "... each seen once");
-    ok(ag_nc_window_apply(&w, 300 + 70) == AG_NC_ACCEPTED &&
-           ag_nc_window_apply(&w, 236) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, 237) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, 173) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, 238) == AG_NC_ACCEPTED,
-       "a shift by 70 carries seen bits across words");
-    ok(ag_nc_window_apply(&w, 172) == AG_NC_REPLAY,
-       "172, 198 below 370, is still remembered");
-    ok(ag_nc_window_apply(&w, 114) == AG_NC_BELOW_WINDOW,
-       "114 is 256 below 370: below the window");
-    ok(ag_nc_window_apply(&w, 115) == AG_NC_ACCEPTED,
-       "115, 255 below, was never seen: accepted");
-    ok(w.top == 370, "the top is the highest count");
+    ok(ag_nc_window_apply(&w, T2) == AG_NC_ACCEPTED, "up by 70 to %u", T2);
+    ok(ag_nc_window_apply(&w, T + 1) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, W + 63) == AG_NC_ACCEPTED,
+       "%u and %u, never seen, are accepted: their bits, which 45 and 63 "
+       "had set, were cleared", T + 1, W + 63);
+    ok(ag_nc_window_apply(&w, W - 1) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, W) == AG_NC_REPLAY &&
+           ag_nc_window_apply(&w, W + 1) == AG_NC_REPLAY,
+       "the counts still in the window are remembered");
+    ok(ag_nc_window_apply(&w, 63) == AG_NC_BELOW_WINDOW &&
+           ag_nc_window_apply(&w, T2 - W) == AG_NC_BELOW_WINDOW,
+       "%u is %u below %u: below the window", T2 - W, W, T2);
+    ok(ag_nc_window_apply(&w, T2 - W + 1) == AG_NC_ACCEPTED,
+       "%u, %u below, was never seen: accepted", T2 - W + 1, W - 1);
+    ok(w.top == T2, "the top is the highest count");
     ok(ag_nc_window_apply(&w, 0xffffffffu) == AG_NC_ACCEPTED &&
            ag_nc_window_apply(&w, 0xffffffffu) == AG_NC_REPLAY,
        "the largest count, once");
-    ok(ag_nc_window_apply(&w, 0xffffffffu - 255) == AG_NC_ACCEPTED &&
-           ag_nc_window_apply(&w, 0xffffffffu - 256) == AG_NC_BELOW_WINDOW,
+    ok(ag_nc_window_apply(&w, 0xffffffffu - (W - 1)) == AG_NC_ACCEPTED &&
+           ag_nc_window_apply(&w, 0xffffffffu - W) == AG_NC_BELOW_WINDOW,
        "the window's edge after a long jump");
+
+    /* a full window whose top sits mid-ring, then a jump of W - 1: every
+     * bit but one is taken over, across the ring's end */
+    all = 1;
+    for (c = B + 1; c <= B + W; c++)
+        all = all && ag_nc_window_apply(&full, c) == AG_NC_ACCEPTED;
+    ok(all, "counts %u to %u, each accepted", B + 1, B + W);
+    ok(ag_nc_window_apply(&full, B + 2 * W - 1) == AG_NC_ACCEPTED,
+       "then %u", B + 2 * W - 1);
+    ok(ag_nc_window_apply(&full, B + W) == AG_NC_REPLAY,
+       "%u, the one count kept, is still remembered", B + W);
+    all = 1;
+    for (c = B + W + 1; c < B + 2 * W - 1; c++)
+        all = all && ag_nc_window_apply(&full, c) == AG_NC_ACCEPTED;
+    ok(all, "%u to %u, whose bits counts %u to %u had, are accepted",
+       B + W + 1, B + 2 * W - 2, B + 1, B + W - 2);
+    ok(ag_nc_window_apply(&full, B + W - 1) == AG_NC_BELOW_WINDOW,
+       "%u is below the window", B + W - 1);
 }
 
 static void test_counts(void)
@@ -355,10 +383,11 @@ static void test_counts(void)
     ok(v == AG_NC_ACCEPTED, "4 accepted");
     ag_nonce_count_use(store, &info, 4, exp, now, &v);
     ok(v == AG_NC_REPLAY, "4 again: replay");
-    ag_nonce_count_use(store, &info, 600, exp, now, &v);
+    ag_nonce_count_use(store, &info, AG_NONCE_WINDOW + 600, exp, now, &v);
     ag_nonce_count_use(store, &info, 100, exp, now, &v);
-    ok(v == AG_NC_BELOW_WINDOW, "100 after 600: below the window");
-    ag_nonce_count_use(store, &info, 599, exp, now, &v);
+    ok(v == AG_NC_BELOW_WINDOW, "100 after %u: below the window",
+       AG_NONCE_WINDOW + 600);
+    ag_nonce_count_use(store, &info, AG_NONCE_WINDOW + 599, exp, now, &v);
     ok(v == AG_NC_ACCEPTED, "a refusal left the window as it was");
     store->stats(store, &st);
     ok(st.entries == 1, "one window for one nonce");
