@@ -66,7 +66,7 @@ is alice(challenge()), 200, 'a nonce of the new generation works';
 # stale=true once (the client retries without asking its user), and the
 # counts it spent are not taken for new.
 open my $conf, '>>', $server->conf or die "append: $!";
-print $conf "AuthGateStateStore shm:32M\n";
+print $conf "AuthGateStateStore shm:48M\n";
 close $conf;
 my $kept = challenge();
 is alice($kept, nc => 1), 200, 'a nonce used before the resize';
@@ -74,7 +74,7 @@ $mark = $server->log_mark;
 ($rc, $out) = $server->graceful;
 is $rc, 0, 'apache2 -k graceful, with a new store size' or diag $out;
 ok $server->wait_up, 'the new generation is up';
-like $server->log($mark), qr/AG00403: state store: shared memory of 33554432 bytes, [^\n]*new/,
+like $server->log($mark), qr/AG00403: state store: shared memory of 50331648 bytes, [^\n]*new/,
     'the state store is a new one of the new size';
 $mark = $server->log_mark;
 my $res = $ua->get($base, Authorization => scalar digest_auth(
