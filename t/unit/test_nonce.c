@@ -267,10 +267,22 @@ static void test_mac_layout(void)
     }
 }
 
+/* 1 when each of the N counts applied to W in turn gets VERDICT. */
+static int all_give(ag_nc_window *w, const apr_uint32_t *counts, int n,
+                    ag_nc_verdict verdict)
+{
+    int i, all = 1;
+
+    for (i = 0; i < n; i++)
+        all = all && ag_nc_window_apply(w, counts[i]) == verdict;
+    return all;
+}
+
 static void test_window(void)
 {
     const apr_uint32_t W = AG_NONCE_WINDOW, T = W + 44, T2 = T + 70;
     const apr_uint32_t B = W / 2 + 30;   /* not a word's edge */
+    const apr_uint32_t edges[] = {63, 64, W - 1, W, W + 1};
     ag_nc_window w = {0, {0}}, full = {0, {0}};
     apr_uint32_t c;
     int all;
@@ -292,26 +304,15 @@ static void test_window(void)
     ok(ag_nc_window_apply(&w, 45) == AG_NC_REPLAY, "45 again: replay");
     /* bits 63 and 64 sit in two words; W - 1 and W at the ring's end
      * and start */
-    ok(ag_nc_window_apply(&w, 63) == AG_NC_ACCEPTED &&
-           ag_nc_window_apply(&w, 64) == AG_NC_ACCEPTED &&
-           ag_nc_window_apply(&w, W - 1) == AG_NC_ACCEPTED &&
-           ag_nc_window_apply(&w, W) == AG_NC_ACCEPTED &&
-           ag_nc_window_apply(&w, W + 1) == AG_NC_ACCEPTED,
+    ok(all_give(&w, edges, 5, AG_NC_ACCEPTED),
        "counts on both sides of a word's edge and of the ring's end");
-    ok(ag_nc_window_apply(&w, 63) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, 64) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, W - 1) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, W) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, W + 1) == AG_NC_REPLAY,
-       "... each seen once");
+    ok(all_give(&w, edges, 5, AG_NC_REPLAY), "... each seen once");
     ok(ag_nc_window_apply(&w, T2) == AG_NC_ACCEPTED, "up by 70 to %u", T2);
     ok(ag_nc_window_apply(&w, T + 1) == AG_NC_ACCEPTED &&
            ag_nc_window_apply(&w, W + 63) == AG_NC_ACCEPTED,
        "%u and %u, never seen, are accepted: their bits, which 45 and 63 "
        "had set, were cleared", T + 1, W + 63);
-    ok(ag_nc_window_apply(&w, W - 1) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, W) == AG_NC_REPLAY &&
-           ag_nc_window_apply(&w, W + 1) == AG_NC_REPLAY,
+    ok(all_give(&w, edges + 2, 3, AG_NC_REPLAY),
        "the counts still in the window are remembered");
     ok(ag_nc_window_apply(&w, 63) == AG_NC_BELOW_WINDOW &&
            ag_nc_window_apply(&w, T2 - W) == AG_NC_BELOW_WINDOW,
