@@ -148,8 +148,9 @@ const char *ag_nc_verdict_name(ag_nc_verdict v);
 typedef struct {
     apr_uint32_t top;      /* highest count seen, 0 before the first */
     /* A ring: count c, for c from top - AG_NONCE_WINDOW + 1 to top, was
-     * seen when bit c % AG_NONCE_WINDOW is set (word i / 64, bit i % 64
-     * of i); a new top takes over the bits of the counts it leaves out. */
+     * seen when bit i = c % AG_NONCE_WINDOW is set (word i / 64, bit
+     * i % 64); a new top takes over the bits of the counts it leaves
+     * out. */
     apr_uint64_t seen[AG_NONCE_WINDOW_WORDS];
 } ag_nc_window;
 

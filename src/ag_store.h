@@ -77,8 +77,9 @@ struct ag_store {
 };
 
 /* AuthGateStateStore: "shm" or "shm:SIZE" (SIZE in bytes, or with a K, M
- * or G suffix).  The default holds about 178,000 records; only the pages
- * of records in use are ever touched. */
+ * or G suffix).  The default holds about 178,000 records; beyond the
+ * buckets, 4 bytes a record, only the pages of records in use are
+ * touched. */
 #define AG_STORE_DEFAULT_SIZE ((apr_size_t)32 * 1024 * 1024)
 #define AG_STORE_MIN_SIZE ((apr_size_t)64 * 1024)
 #define AG_STORE_MAX_SIZE ((apr_size_t)1024 * 1024 * 1024)
