@@ -271,25 +271,6 @@ int ag_digest_is_hex(const char *hex, apr_size_t len)
     return (bad & 0xf0) == 0;
 }
 
-/* LEN hex digits of either case at IN, lower-cased into OUT (which may be
- * IN): a digit's 0x20 bit is set already, a letter's makes it lower.
- * Eight at a time, as a hash's digits come in multiples of eight. */
-static void hex_lower(const char *in, apr_size_t len, char *out)
-{
-    const apr_uint64_t bits = 0x2020202020202020ULL;
-    apr_uint64_t w;
-    apr_size_t i;
-
-    for (i = 0; i + 8 <= len; i += 8) {
-        memcpy(&w, in + i, 8);
-        w |= bits;
-        memcpy(out + i, &w, 8);
-    }
-    for (; i < len; i++)
-        out[i] = (char)(in[i] | 0x20);
-    out[len] = '\0';
-}
-
 struct ag_digest_ctx {
     ag_hash_ctx md;
     ag_digest_hash hash;
@@ -592,7 +573,7 @@ static apr_status_t read_response(const ag_auth_param *param,
         return APR_EINVAL;
     }
     lower = apr_palloc(p, len + 1);
-    hex_lower(param->value, len, lower);
+    ag_hex_lower(param->value, len, lower);
     req->response = lower;
     return APR_SUCCESS;
 }
@@ -684,7 +665,7 @@ static void session_ha1(const ag_digest_request *req,
 {
     apr_size_t hexlen = ag_digest_hash_hexlen(hash);
 
-    hex_lower(ha1, hexlen, out);
+    ag_hex_lower(ha1, hexlen, out);
     if (ag_digest_alg_is_sess(req->alg)) {
         char lower[AG_DIGEST_HEX_MAX + 1];
         const char *sess[3];

@@ -248,6 +248,24 @@ void ag_hex_encode(const unsigned char *in, apr_size_t len, char *out)
     out[2 * len] = '\0';
 }
 
+void ag_hex_lower(const char *in, apr_size_t len, char *out)
+{
+    const apr_uint64_t bits = 0x2020202020202020ULL;
+    apr_uint64_t w;
+    apr_size_t i;
+
+    /* a digit's 0x20 bit is set already, a letter's makes it lower;
+     * eight at a time, as a hash's digits come in multiples of eight */
+    for (i = 0; i + 8 <= len; i += 8) {
+        memcpy(&w, in + i, 8);
+        w |= bits;
+        memcpy(out + i, &w, 8);
+    }
+    for (; i < len; i++)
+        out[i] = (char)(in[i] | 0x20);
+    out[len] = '\0';
+}
+
 /* The empty asm keeps the compiler from reasoning about DIFF (and so from
  * leaving the loop early). */
 int ag_same_bytes(const void *a, const void *b, apr_size_t len)

@@ -79,6 +79,11 @@ int ag_sha256(const void *data, apr_size_t len,
 /* LEN bytes of IN as 2 * LEN lower-case hex digits and a NUL, into OUT. */
 void ag_hex_encode(const unsigned char *in, apr_size_t len, char *out);
 
+/* LEN hex digits of either case at IN, lower-cased, and a NUL, into OUT
+ * (which may be IN).  IN must be hex digits (ag_hex_digit): other octets
+ * are not left as they were, and some become digits. */
+void ag_hex_lower(const char *in, apr_size_t len, char *out);
+
 /* Each octet's value as a hex digit of either case (0-15), 0xff for the
  * octets that are none: a lookup, without a branch to mispredict, since
  * hex digits come in no predictable order (a table, not a function, so

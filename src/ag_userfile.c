@@ -2,10 +2,10 @@
 #include <strings.h>
 
 #include <apr_hash.h>
-#include <apr_lib.h>
 #include <apr_strings.h>
 
 #include "ag_file.h"
+#include "ag_hash.h"
 #include "ag_userfile.h"
 
 struct ag_userfile {
@@ -31,18 +31,21 @@ const char *ag_userfile_check_name(const char *name)
     return NULL;
 }
 
-static char *lower_dup(const char *s, apr_size_t len, apr_pool_t *p)
+/* The LEN hex digits at S, lower-cased, in an allocation of their own;
+ * NULL when they are not all hex. */
+static char *hex_dup(const char *s, apr_size_t len, apr_pool_t *p)
 {
     /* not apr_pstrmemdup(), which APR declares as allocating LEN bytes
      * (alloc_size), not the LEN + 1 it does: ag_digest_is_hex() reads the
      * NUL, and a compiler that sees both (-flto) warns of a read past the
      * object */
     char *out = apr_palloc(p, len + 1);
-    apr_size_t i;
 
-    for (i = 0; i < len; i++)
-        out[i] = apr_tolower(s[i]);
+    memcpy(out, s, len);
     out[len] = '\0';
+    if (!ag_digest_is_hex(out, len))
+        return NULL;
+    ag_hex_lower(out, len, out);
     return out;
 }
 
@@ -84,8 +87,8 @@ static apr_status_t read_field(const char *field, apr_size_t len,
         *err = "a hash of the wrong length";
         return APR_EINVAL;
     }
-    *slot = lower_dup(eq + 1, hexlen, p);
-    if (!ag_digest_is_hex(*slot, hexlen)) {
+    *slot = hex_dup(eq + 1, hexlen, p);
+    if (*slot == NULL) {
         *err = "a hash that is not hex";
         return APR_EINVAL;
     }
@@ -98,8 +101,8 @@ static apr_status_t read_fields(const char *s, const char *end,
 {
     /* htdigest: USER:REALM:md5hex */
     if (end - s == 32 && memchr(s, '=', 32) == NULL) {
-        e->ha1[AG_DIGEST_HASH_MD5] = lower_dup(s, 32, p);
-        if (!ag_digest_is_hex(e->ha1[AG_DIGEST_HASH_MD5], 32)) {
+        e->ha1[AG_DIGEST_HASH_MD5] = hex_dup(s, 32, p);
+        if (e->ha1[AG_DIGEST_HASH_MD5] == NULL) {
             *err = "a hash that is not hex";
             return APR_EINVAL;
         }
@@ -268,15 +271,14 @@ const ag_user_entry *ag_userfile_find_userhash(const ag_userfile *f,
 {
     char buf[AG_DIGEST_HEX_MAX + 1];
     const ag_user_entry *e;
-    apr_size_t len, i;
+    apr_size_t len;
 
     if (hash < 0 || hash >= AG_DIGEST_HASH__COUNT)
         return NULL;
     len = ag_digest_hash_hexlen(hash);
     if (!ag_digest_is_hex(userhash, len))
         return NULL;
-    for (i = 0; i <= len; i++)
-        buf[i] = apr_tolower(userhash[i]);
+    ag_hex_lower(userhash, len, buf);
     e = apr_hash_get(f->by_userhash[hash], buf, APR_HASH_KEY_STRING);
     return e != NULL && strcmp(e->realm, realm) == 0 ? e : NULL;
 }

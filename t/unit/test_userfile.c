@@ -118,6 +118,13 @@ int main(void)
     ok(line_err("alice:api:MD5=" SHA) != NULL, "a hash of the wrong length");
     ok(line_err("alice:api:MD5=" "x4daccb98e690d1130b2f0a509f0d34f") != NULL,
        "a hash that is not hex");
+    /* octet 0x14 becomes '4' when its 0x20 bit is set: the hex check
+     * comes before the lower-casing */
+    is_str(line_err("alice:api:MD5=\x14" "daccb98e690d1130b2f0a509f0d34f1"),
+           "a hash that is not hex",
+           "a hash with an octet that lower-casing would make a digit");
+    is_str(line_err("alice:api:\x14" "daccb98e690d1130b2f0a509f0d34f1"),
+           "a hash that is not hex", "... in an htdigest line too");
     ok(line_err("alice:api:MD5" MD5) != NULL, "a field without '='");
     ok(line_err(":api:MD5=" MD5) != NULL, "an empty user");
     ok(line_err("alice::MD5=" MD5) != NULL, "an empty realm");
