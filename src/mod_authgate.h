@@ -157,9 +157,15 @@ typedef struct {
     void (*authenticate)(request_rec *r, const authgate_dir_conf *conf,
                          const ag_credentials *cred, authgate_result *res);
     /* Appends this scheme's challenges (const char *, header values) for a
-     * 401 whose reason is REASON. */
+     * 401 whose reason is REASON, whichever scheme's credentials earned
+     * it. */
     void (*challenge)(request_rec *r, const authgate_dir_conf *conf,
                       ag_reason reason, apr_array_header_t *out);
+    /* Appends this scheme's challenge for a 400 that its own credentials
+     * earned (RFC 6750 §3.1's invalid_request); NULL for a scheme whose
+     * 400 carries none. */
+    void (*bad_request)(request_rec *r, const authgate_dir_conf *conf,
+                        apr_array_header_t *out);
     /* Credentials from somewhere other than Authorization (an API key
      * header, a query parameter); NULL when the scheme has none. */
     apr_status_t (*find_other)(request_rec *r, const authgate_dir_conf *conf,

@@ -255,8 +255,6 @@ static void apikey_challenge(request_rec *r, const authgate_dir_conf *conf,
 {
     ag_challenge *c;
 
-    if (reason == AG_R_MALFORMED)
-        return;
     c = ag_challenge_make(ag_scheme_name(AG_SCHEME_APIKEY), r->pool);
     ag_challenge_add_quoted(c, "realm", authgate_realm(r));
     ag_challenge_add_quoted(c, "header", header_name(conf));
@@ -277,6 +275,7 @@ const authgate_scheme authgate_scheme_apikey = {
     AG_SCHEME_APIKEY,
     apikey_authenticate,
     apikey_challenge,
+    NULL,
     apikey_find_other,
     apikey_check,
 };

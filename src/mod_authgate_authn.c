@@ -115,12 +115,13 @@ static int deny(request_rec *r, const authgate_dir_conf *conf,
         return is_proxy(r) ? HTTP_PROXY_AUTHENTICATION_REQUIRED : status;
     if (status == HTTP_BAD_REQUEST && scheme != AG_SCHEME_NONE &&
         authgate_schemes[scheme] != NULL &&
+        authgate_schemes[scheme]->bad_request != NULL &&
         scheme_enabled(authgate_effective_schemes(conf), scheme)) {
         /* RFC 6750 §3.1: a malformed Bearer request is told so. */
         apr_array_header_t *out = apr_array_make(r->pool, 1,
                                                  sizeof(const char *));
 
-        authgate_schemes[scheme]->challenge(r, conf, res->reason, out);
+        authgate_schemes[scheme]->bad_request(r, conf, out);
         set_challenge_headers(r, out);
     }
     return status;

@@ -112,8 +112,6 @@ static void basic_challenge(request_rec *r, const authgate_dir_conf *conf,
 {
     ag_challenge *c;
 
-    if (reason == AG_R_MALFORMED)
-        return;
     c = ag_challenge_make("Basic", r->pool);
     ag_challenge_add_quoted(c, "realm", authgate_realm(r));
     APR_ARRAY_PUSH(out, const char *) = ag_challenge_render(c, r->pool);
@@ -148,6 +146,7 @@ const authgate_scheme authgate_scheme_basic = {
     AG_SCHEME_BASIC,
     basic_authenticate,
     basic_challenge,
+    NULL,
     NULL,
     basic_check,
 };

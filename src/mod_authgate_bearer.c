@@ -498,15 +498,29 @@ static void bearer_challenge(request_rec *r, const authgate_dir_conf *conf,
     }
     c = ag_challenge_make("Bearer", r->pool);
     ag_challenge_add_quoted(c, "realm", authgate_realm(r));
-    if (error == NULL && reason == AG_R_MALFORMED) {
-        error = "invalid_request";
-        desc = NULL;
-    }
     if (error != NULL) {
         ag_challenge_add_quoted(c, "error", error);
         if (desc != NULL)
             ag_challenge_add_quoted(c, "error_description", desc);
     }
+    APR_ARRAY_PUSH(out, const char *) = ag_challenge_render(c, r->pool);
+}
+
+/* RFC 6750 §3.1: a request that is not one Bearer can judge (a header
+ * that does not parse, a token in two places) is told invalid_request,
+ * with what invalid_request() noted about it where it did. */
+static void bearer_bad_request(request_rec *r, const authgate_dir_conf *conf,
+                               apr_array_header_t *out)
+{
+    const char *error = apr_table_get(r->notes, NOTE_ERROR);
+    const char *desc = apr_table_get(r->notes, NOTE_DESCRIPTION);
+    ag_challenge *c = ag_challenge_make("Bearer", r->pool);
+
+    ag_challenge_add_quoted(c, "realm", authgate_realm(r));
+    ag_challenge_add_quoted(c, "error", "invalid_request");
+    if (error != NULL && strcmp(error, "invalid_request") == 0 &&
+        desc != NULL)
+        ag_challenge_add_quoted(c, "error_description", desc);
     APR_ARRAY_PUSH(out, const char *) = ag_challenge_render(c, r->pool);
 }
 
@@ -904,6 +918,7 @@ const authgate_scheme authgate_scheme_bearer = {
     AG_SCHEME_BEARER,
     bearer_authenticate,
     bearer_challenge,
+    bearer_bad_request,
     bearer_find_other,
     bearer_check,
 };

@@ -619,8 +619,6 @@ static void digest_challenge(request_rec *r, const authgate_dir_conf *conf,
     ag_challenge *head, *tail;
     int userhash = userhash_enabled(conf), i;
 
-    if (reason == AG_R_MALFORMED)
-        return;
     if (secret == NULL ||
         ag_nonce_make(secret, realm, apr_time_now(), &nonce, r->pool) !=
             APR_SUCCESS) {
@@ -679,6 +677,7 @@ const authgate_scheme authgate_scheme_digest = {
     AG_SCHEME_DIGEST,
     digest_authenticate,
     digest_challenge,
+    NULL,
     NULL,
     digest_check,
 };
