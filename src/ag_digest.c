@@ -103,7 +103,8 @@ ag_md ag_digest_md(ag_digest_hash hash)
 }
 
 /* The PARTS joined with ':' into BUF (of SIZE bytes): their length, or 0
- * when they do not fit. */
+ * when they do not fit, with what was copied erased (the first part may
+ * be an HA1). */
 static apr_size_t join_parts(const char *const *parts, int n, char *buf,
                              apr_size_t size)
 {
@@ -112,8 +113,10 @@ static apr_size_t join_parts(const char *const *parts, int n, char *buf,
 
     for (i = 0; i < n; i++) {
         len = strlen(parts[i]);
-        if (len + 1 > size - used)
+        if (len + 1 > size - used) {
+            OPENSSL_cleanse(buf, used);
             return 0;
+        }
         if (i > 0)
             buf[used++] = ':';
         memcpy(buf + used, parts[i], len);
