@@ -125,6 +125,20 @@ ok(($? >> 8) == 2 && $out =~ /no terminal/,
 ($rc, $out) = tool('', 'digest', '--help');
 ok $rc == 0 && $out =~ /^usage: authgate digest \[--password-stdin\] FILE REALM USER/,
     '--help: exit 0, usage';
+($rc, $out) = tool('', 'digest', '--password-stdin', '--help');
+ok $rc == 0 && $out =~ /^usage: authgate digest /,
+    '--help after another option: exit 0, usage';
+($rc, $out) = tool('', 'digest', "$dir/u", 'r', 'u', '-h');
+ok $rc == 0 && $out =~ /^usage: authgate digest /, '-h after the arguments: exit 0';
+ok !-e "$dir/u", '... and no file written';
+($rc, $out) = tool("pw\n", 'digest', '--password-stdin', '--quiet', "$dir/u", 'r', 'u');
+ok $rc == 2 && $out =~ /unknown option '--quiet'/, 'an unknown option: exit 2';
+($rc) = tool("pw\n", 'digest', '--password-stdin', "$dir/u", 'r', 'u', 'v');
+is $rc, 2, 'a fourth argument: exit 2';
+ok !-e "$dir/u", '... and no file written';
+($rc, $out) = tool("pw\n", 'digest', '--password-stdin', '--', "$dir/u", 'r', '-dash');
+ok $rc == 0 && $out =~ /^Added user -dash in realm r$/m,
+    'after --, a user whose name starts with a dash: exit 0';
 ($rc, $out) = tool('', '--help');
 like $out, qr/^\s+digest\s/m, '`authgate --help` lists digest';
 

@@ -9,18 +9,22 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use JSON::PP ();
+use MIME::Base64 ();
 
-plan tests => 67;
+plan tests => 71;
 
-# (exit code, standard output) of ../authgate ARGS, with STDIN if given.
-sub run {
-    my ($stdin, @args) = @_;
+# (exit code, standard output) of ../authgate ARGS, with STDIN if given;
+# with WHAT 'all', standard error follows standard output.
+sub run_with {
+    my ($what, $stdin, @args) = @_;
     my $in = File::Temp->new;
     print $in $stdin // '';
     close $in;
-    my $out = `../authgate @{[ map { quotemeta } @args ]} < $in 2>/dev/null`;
+    my $err = $what eq 'all' ? '2>&1' : '2>/dev/null';
+    my $out = `../authgate @{[ map { quotemeta } @args ]} < $in $err`;
     return ($? >> 8, $out);
 }
+sub run { return run_with('stdout', @_) }
 use File::Temp ();
 
 my $claims = JSON::PP->new->canonical->encode(claims(scope => 'read write'));
@@ -163,6 +167,21 @@ ok $rc == 2;
 ok $rc == 2;
 ($rc) = run(undef, qw(jwt verify --key keys/missing.pub), $tok);
 ok $rc == 2;
+# an HMAC key as long as the module requires (RFC 7518 §3.2), so that
+# what is signed here can be verified there
+my $key40 = 'base64:' . MIME::Base64::encode_base64('k' x 40, '');
+($rc, $out) = run_with(all => undef, qw(jwt sign --alg HS384 --key), $key40, $claims);
+ok $rc == 2 && $out =~ /HMAC key of 40 bytes is too short for HS384/ or print "# $out";
+($rc, $out) = run(undef, qw(jwt sign --alg HS256 --key), $key40, $claims);
+ok $rc == 0 && $out =~ /^[\w-]+\.[\w-]+\.[\w-]+\n\z/ or print "# $out";
+($rc, $out) = run_with(all => undef, qw(jwt sign --alg HS256 --key),
+                       'base64:' . MIME::Base64::encode_base64('k' x 12, ''), $claims);
+ok $rc == 2 && $out =~ /HMAC key of 12 bytes is shorter than the hash/ or print "# $out";
+# a spec that is not base64: said so, and the spec (a secret) not echoed
+($rc, $out) = run_with(all => undef, qw(jwt sign --alg HS256 --key),
+                       'base64:c2VjcmV0 c2VjcmV0', $claims);
+ok $rc == 2 && $out =~ /base64: is not followed by base64/ && $out !~ /c2VjcmV0/
+    or print "# $out";
 ($rc) = run(undef, qw(jwt verify), $tok);
 ok $rc == 2;
 

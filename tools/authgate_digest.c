@@ -166,20 +166,31 @@ static int store(const char *path, const char *realm, const char *user,
 int authgate_digest_run(int argc, const char *const *argv, apr_pool_t *p)
 {
     char pw[PASSWORD_MAX + 2];
-    const char *path, *realm, *user, *why;
-    int from_stdin = 0, i = 1, rc;
+    const char *args[3], *path, *realm, *user, *why;
+    int from_stdin = 0, opts_done = 0, n = 0, i, rc;
 
-    if (argc > 1 && ag_tool_is_help(argv[1]))
-        return usage(stdout, AG_EXIT_OK);
-    if (argc > 1 && strcmp(argv[1], "--password-stdin") == 0) {
-        from_stdin = 1;
-        i++;
+    /* options anywhere before "--", as the apikey commands take them */
+    for (i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+
+        if (!opts_done && strcmp(arg, "--") == 0)
+            opts_done = 1;
+        else if (!opts_done && ag_tool_is_help(arg))
+            return usage(stdout, AG_EXIT_OK);
+        else if (!opts_done && strcmp(arg, "--password-stdin") == 0)
+            from_stdin = 1;
+        else if (!opts_done && arg[0] == '-' && arg[1] != '\0')
+            return ag_tool_fail(AG_EXIT_USAGE, "unknown option '%s'", arg);
+        else if (n == 3)
+            return usage(stderr, AG_EXIT_USAGE);
+        else
+            args[n++] = arg;
     }
-    if (argc - i != 3 || argv[i][0] == '-')
+    if (n != 3)
         return usage(stderr, AG_EXIT_USAGE);
-    path = argv[i];
-    realm = argv[i + 1];
-    user = argv[i + 2];
+    path = args[0];
+    realm = args[1];
+    user = args[2];
     if ((why = ag_userfile_check_name(realm)) != NULL)
         return ag_tool_fail(AG_EXIT_USAGE, "REALM %s", why);
     if ((why = ag_userfile_check_name(user)) != NULL)

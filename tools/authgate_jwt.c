@@ -104,25 +104,41 @@ static apr_status_t read_file(const char *path, const char **data,
 
 /* --- sign --------------------------------------------------------------- */
 
-/* The HMAC secret named by SPEC (file:, base64:, or a plain path). */
-static int load_secret(const char *spec, const unsigned char **key,
-                       apr_size_t *len, apr_pool_t *p)
+/* The HMAC secret named by SPEC (file:, base64:, or a plain path), read
+ * as `jwt verify` and the module read it, and long enough for ALG as they
+ * require (RFC 7518 §3.2): a token signed here is one they can accept.
+ * As there, an error quotes a plain path but never a file: or base64:
+ * spec, which may be the secret itself. */
+static int load_secret(const char *spec, ag_jwt_alg alg,
+                       const unsigned char **key, apr_size_t *len,
+                       apr_pool_t *p)
 {
-    const char *path, *err = NULL, *data;
+    const char *path = spec, *err = NULL, *data;
+    ag_keyset *ks;
 
-    if (ag_jwk_secret_spec(spec, key, len, &path, &err, p) != APR_SUCCESS) {
-        path = spec;            /* a plain path */
-        *key = NULL;
+    *key = NULL;
+    if (strncmp(spec, "file:", 5) == 0 || strncmp(spec, "base64:", 7) == 0) {
+        if (ag_jwk_secret_spec(spec, key, len, &path, &err, p) !=
+            APR_SUCCESS)
+            return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
     }
-    if (*key != NULL)
-        return AG_EXIT_OK;
-    if (read_file(path, &data, len, p) != APR_SUCCESS)
-        return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", path);
-    if (*len > 0 && data[*len - 1] == '\n')
-        (*len)--;
-    if (*len > 0 && data[*len - 1] == '\r')
-        (*len)--;
-    *key = (const unsigned char *)data;
+    if (*key == NULL) {
+        if (read_file(path, &data, len, p) != APR_SUCCESS)
+            return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", path);
+        if (*len > 0 && data[*len - 1] == '\n')
+            (*len)--;
+        if (*len > 0 && data[*len - 1] == '\r')
+            (*len)--;
+        *key = (const unsigned char *)data;
+    }
+    if (ag_keyset_from_secret(*key, *len, NULL, &ks, &err, p) !=
+        APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
+    if (!(ag_keyset_algs(ks) & AG_JWT_ALG_BIT(alg)))
+        return ag_tool_fail(AG_EXIT_USAGE, "an HMAC key of %" APR_SIZE_T_FMT
+                            " bytes is too short for %s (48 bytes for "
+                            "HS384, 64 for HS512)", *len,
+                            ag_jwt_alg_name(alg));
     return AG_EXIT_OK;
 }
 
@@ -192,7 +208,7 @@ static int jwt_sign(int argc, const char *const *argv, apr_pool_t *p)
                             "%s)", alg_name,
                             ag_jwt_algs_names(AG_JWT_ALGS_ALL, p));
     if (AG_JWT_ALG_BIT(alg) & AG_JWT_ALGS_HMAC) {
-        rc = load_secret(keyfile, &key, &len, p);
+        rc = load_secret(keyfile, alg, &key, &len, p);
         if (rc != AG_EXIT_OK)
             return rc;
     }
