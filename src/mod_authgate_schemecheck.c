@@ -1,7 +1,12 @@
 /* At start (and in `apachectl configtest`): every section that uses
  * AuthType AuthGate has, for each scheme it enables, something to check
  * the credentials against (authgate_scheme.check), else the start stops
- * naming the section and the file and line it opens on.
+ * naming the section and the file and line it opens on.  So has a section
+ * of stock AuthType Basic or Digest whose own AuthBasicProvider or
+ * AuthDigestProvider line names the authgate provider: what that provider
+ * reads must apply there, or each request would be a 500 (AG00502,
+ * AG00430).  A provider line inherited from an enclosing section, or
+ * written inside <IfModule> and the like, is left to that 500.
  *
  * A section's configuration is merged the way a request for the section's
  * own path would see it: the server's defaults, then every section of the
@@ -81,39 +86,100 @@ static const char *section_name(apr_pool_t *p, server_rec *s,
                         node->line_num);
 }
 
+/* 1 when the provider list ARGS (a provider directive's arguments) names
+ * the authgate provider. */
+static int names_authgate(const char *args, apr_pool_t *p)
+{
+    const char *word;
+
+    while (*(word = ap_getword_conf(p, &args)) != '\0')
+        if (strcmp(word, AUTHGATE_PROVIDER_NAME) == 0)
+            return 1;
+    return 0;
+}
+
+/* The error for a provider line of NODE's own (the section that TYPE, its
+ * AuthType, and CONF, its configuration, belong to) that asks the
+ * authgate provider for what does not apply there; NULL when none does. */
+static const char *check_stock_providers(const ap_directive_t *node,
+                                         const char *type,
+                                         const authgate_dir_conf *conf,
+                                         apr_pool_t *p)
+{
+    const ap_directive_t *d;
+
+    for (d = node != NULL ? node->first_child : NULL; d != NULL;
+         d = d->next) {
+        int basic = strcasecmp(d->directive, "AuthBasicProvider") == 0;
+
+        if (!basic && strcasecmp(d->directive, "AuthDigestProvider") != 0)
+            continue;
+        if (strcasecmp(type, basic ? "Basic" : "Digest") != 0 ||
+            !names_authgate(d->args, p))
+            continue;
+        if (basic && conf->apikey_file == NULL && conf->apikey_dbd == NULL)
+            return apr_psprintf(p, "%s asks for the authgate provider but "
+                                "no AuthGateApiKeyFile or AuthGateApiKeyDBD "
+                                "applies",
+                                authgate_directive_at(d->directive, d, p));
+        if (!basic && conf->user_file == NULL)
+            return apr_psprintf(p, "%s asks for the authgate provider but "
+                                "no AuthGateUserFile applies",
+                                authgate_directive_at(d->directive, d, p));
+    }
+    return NULL;
+}
+
+/* The error for section I of SECTIONS (merged into V) with AuthType TYPE,
+ * or NULL. */
+static const char *check_section(apr_pool_t *p, server_rec *s,
+                                 apr_array_header_t *sections, int i,
+                                 int is_dir, ap_conf_vector_t *v,
+                                 const char *type)
+{
+    const authgate_dir_conf *conf = ap_get_module_config(v, &authgate_module);
+    const apr_array_header_t *schemes;
+    const char *err = NULL;
+    int k;
+
+    if (strcasecmp(type, AUTHGATE_AUTH_TYPE) != 0)
+        return check_stock_providers(
+            authgate_section_node(s, sections, i, is_dir, p), type, conf, p);
+    schemes = authgate_effective_schemes(conf);
+    for (k = 0; k < schemes->nelts && err == NULL; k++) {
+        const authgate_scheme *sc =
+            authgate_schemes[APR_ARRAY_IDX(schemes, k, ag_scheme_id)];
+
+        if (sc != NULL && sc->check != NULL)
+            err = sc->check(conf, p);
+    }
+    return err;
+}
+
 static int check_sections(apr_pool_t *p, server_rec *s,
                           apr_array_header_t *sections, int is_dir,
                           APR_OPTIONAL_FN_TYPE(authn_ap_auth_type) *auth_type)
 {
-    int i, k;
+    int i;
 
     for (i = 0; sections != NULL && i < sections->nelts; i++) {
         ap_conf_vector_t *v = merged_section(p, s, sections, i);
-        const authgate_dir_conf *conf = ap_get_module_config(v,
-                                                             &authgate_module);
-        const apr_array_header_t *schemes;
         request_rec fake;
-        const char *type;
+        const char *type, *err;
 
         memset(&fake, 0, sizeof(fake));
         fake.pool = p;
         fake.server = s;
         fake.per_dir_config = v;
         type = auth_type(&fake);
-        if (type == NULL || strcasecmp(type, AUTHGATE_AUTH_TYPE) != 0)
+        if (type == NULL)
             continue;
-        schemes = authgate_effective_schemes(conf);
-        for (k = 0; k < schemes->nelts; k++) {
-            const authgate_scheme *sc =
-                authgate_schemes[APR_ARRAY_IDX(schemes, k, ag_scheme_id)];
-            const char *err = sc && sc->check ? sc->check(conf, p) : NULL;
-
-            if (err != NULL) {
-                ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
-                             "AG00320: %s: %s",
-                             section_name(p, s, sections, i, is_dir), err);
-                return HTTP_INTERNAL_SERVER_ERROR;
-            }
+        err = check_section(p, s, sections, i, is_dir, v, type);
+        if (err != NULL) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, s,
+                         "AG00320: %s: %s",
+                         section_name(p, s, sections, i, is_dir), err);
+            return HTTP_INTERNAL_SERVER_ERROR;
         }
     }
     return OK;

@@ -41,7 +41,7 @@ my @bad = (
       'a query without its parameter' ],
 );
 
-plan tests => 6 + 3 * @bad;
+plan tests => 10 + 3 * @bad;
 
 # httpd -t on INSIDE in a <Location /gate> for ApiKey, with a DBD driver.
 sub apikey_configtest {
@@ -96,3 +96,24 @@ ok t_cmp($rc != 0, 1, 'ApiKey enabled outside the section: httpd -t fails');
 ok t_cmp($out,
          qr/AG00320: <Location \/gate\/v2> \(\Q$conf\E:$location_line\): ApiKey is enabled \(AuthGateSchemes at \Q$conf\E:$schemes_line\) but no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
          'ApiKey enabled outside the section: both places named');
+
+# Stock mod_auth_basic asking the authgate provider (AuthBasicProvider
+# authgate) for keys where no key store applies: every request would be a
+# 500, so the start stops, naming the section and the provider line.
+my @stock = (name => 'apikey_configtest', location => '/basic-keys',
+             section => [ 'AuthType Basic', 'AuthName "api"',
+                          'AuthBasicProvider file authgate',
+                          'Require valid-user' ]);
+($rc, $out, $conf, undef, undef, $location_line) = configtest(@stock);
+my $provider_line = $location_line + 3;   # the section's third line
+ok t_cmp($rc != 0, 1,
+         'stock Basic with the authgate provider and no key store: httpd -t fails');
+ok t_cmp($out,
+         qr/AG00320: <Location \/basic-keys> \(\Q$conf\E:$location_line\): AuthBasicProvider at \Q$conf\E:$provider_line asks for the authgate provider but no AuthGateApiKeyFile or AuthGateApiKeyDBD applies/,
+         '... naming the section and the AuthBasicProvider line');
+($rc, $out) = configtest(@stock, body => qq{AuthGateApiKeyFile "$keys"});
+ok t_cmp($rc, 0, 'with AuthGateApiKeyFile: httpd -t passes');
+# a section that names the provider but is not Basic is not judged
+($rc, $out) = configtest(name => 'apikey_configtest', location => '/no-type',
+                         section => [ 'AuthBasicProvider authgate' ]);
+ok t_cmp($rc, 0, 'the provider named where AuthType is not Basic: httpd -t passes');

@@ -135,4 +135,24 @@ ok t_cmp($rc != 0, 1,
 ok t_cmp($out, qr/AG00320: <Location \/x> \(\Q$conf\E:$location_line\): AuthGateDigestProvider at \Q$conf\E:$provider_line asks for the authgate provider but no AuthGateUserFile applies/,
          'configtest refuses the authgate provider without AuthGateUserFile, naming the section and the provider line');
 
+# Stock mod_auth_digest asking the authgate provider (AuthDigestProvider
+# authgate) for what no AuthGateUserFile gives: the same.
+my @stock = (name => 'httpd', dir => $dir, root => $dir, minimal => 0,
+             modules => [ qw(mpm_prefork authn_core authz_core authz_user
+                             auth_digest) ],
+             location => '/x',
+             section => [ 'AuthType Digest', 'AuthName "digest"',
+                          'AuthDigestProvider authgate',
+                          'Require valid-user' ]);
+($rc, $out, $conf, undef, undef, $location_line) = configtest(@stock);
+$provider_line = $location_line + 3;   # the section's third line
+ok t_cmp($rc != 0, 1,
+         'stock Digest with the authgate provider and no AuthGateUserFile: configtest fails');
+ok t_cmp($out, qr/AG00320: <Location \/x> \(\Q$conf\E:$location_line\): AuthDigestProvider at \Q$conf\E:$provider_line asks for the authgate provider but no AuthGateUserFile applies/,
+         '... naming the section and the AuthDigestProvider line');
+($rc, $out) = configtest(@stock, body => qq{AuthGateUserFile "$dir/users"});
+ok $rc == 0 && $out =~ /Syntax OK/,
+   'stock Digest with the authgate provider and AuthGateUserFile: Syntax OK'
+    or diag $out;
+
 done_testing;
