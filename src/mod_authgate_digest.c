@@ -408,7 +408,10 @@ static void refuse(authgate_result *res, ag_reason reason, int status)
 }
 
 /* Authentication-Info (RFC 7616 §3.5), with nextnonce when less than a
- * fifth of the nonce's lifetime is left. */
+ * fifth of the nonce's lifetime is left.  In err_headers_out, which every
+ * answer keeps: mod_proxy replaces headers_out with the origin's, and an
+ * error (a 404 after the credentials were good) drops it, while the
+ * client still needs rspauth and nextnonce. */
 static void add_auth_info(request_rec *r, const authgate_dir_conf *conf,
                           const ag_digest_request *req, const char *rspauth,
                           const ag_nonce_info *info, const char *realm)
@@ -422,7 +425,7 @@ static void add_auth_info(request_rec *r, const authgate_dir_conf *conf,
         ag_nonce_make(secret, realm, apr_time_now(), &next, r->pool) !=
             APR_SUCCESS)
         next = NULL;
-    apr_table_setn(r->headers_out,
+    apr_table_setn(r->err_headers_out,
                    r->proxyreq == PROXYREQ_PROXY ? "Proxy-Authentication-Info"
                                                  : "Authentication-Info",
                    ag_digest_auth_info(req, rspauth, next, r->pool));

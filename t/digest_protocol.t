@@ -70,6 +70,16 @@ for my $alg (qw(SHA-256 MD5)) {
     like log_since($mark), qr/AG00002: granted scheme=digest user=alice/,
         "$alg: the grant is logged";
 }
+# Good credentials for a document that is not there: the 404 still says
+# Authentication-Info, whose rspauth and nextnonce the client needs.
+{
+    my $c = fresh_challenge('/digest/index.html', 'SHA-256');
+    my $res = alice('/digest/no-such-file.html', $c);
+    is $res->code, 404, 'good credentials, no document: 404';
+    like $res->header('Authentication-Info') // '',
+        qr/^rspauth="[0-9a-f]{64}", cnonce="[^"]+", nc=00000001, qop=auth$/,
+        '... with Authentication-Info';
+}
 {
     my $c = fresh_challenge('/digest-sha512/index.html');
     is $c->{algorithm}, 'SHA-512-256', 'SHA-512-256 challenge';
