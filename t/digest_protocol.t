@@ -372,6 +372,20 @@ for my $alg (qw(SHA-256 MD5)) {
     is POST('/digest-int/cgi/digest-body.cgi', Authorization => $v,
             content => $big)->code, 413, 'auth-int with a body over 64 KiB: 413';
     is_deeply [denials($mark)], ['malformed'], '... malformed';
+
+    # The index of /digest-int-idx/ is the CGI in /digest-int/: mod_dir's
+    # subrequest is authenticated again with the same auth-int
+    # credentials, and the body it was hashed from still reaches the CGI.
+    my $ci = fresh_challenge('/digest-int-idx/', 'SHA-256');
+    $v = digest_auth(challenge => $ci, user => 'alice', password => 'wonderland',
+                     uri => '/digest-int-idx/', method => 'POST',
+                     qop => 'auth-int', body => $body);
+    $mark = log_mark();
+    my $ires = POST('/digest-int-idx/', Authorization => $v, content => $body);
+    is $ires->code, 200, 'auth-int, an index in another location (a subrequest): 200';
+    is $ires->content, "user=alice\nlength=" . length($body) . "\nbody=$body\n",
+        '... and the body reached the CGI whole';
+    is_deeply [denials($mark)], [], '... with no refusal';
     $v = digest_auth(challenge => $c, user => 'alice', password => 'wonderland',
                      uri => '/digest-int/cgi/digest-body.cgi', qop => 'auth-int',
                      nc => 5);
