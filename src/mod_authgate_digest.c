@@ -208,7 +208,15 @@ static authn_status find_ha1(request_rec *r, const authgate_dir_conf *conf,
             *provider = item->provider_name;
             return st;
         }
-        if (st != AUTH_USER_NOT_FOUND && st != AUTH_DENIED)
+        /* a denial is final, as in mod_auth_digest: a later provider
+         * that knows the user does not overrule it */
+        if (st == AUTH_DENIED) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                          "AG00420: provider %s denied user %s",
+                          item->provider_name, *user);
+            return st;
+        }
+        if (st != AUTH_USER_NOT_FOUND)
             return AUTH_GENERAL_ERROR;
     }
     return AUTH_USER_NOT_FOUND;
