@@ -38,13 +38,33 @@ int ag_json_has_duplicates(const cJSON *obj, apr_pool_t *p)
     return 0;
 }
 
+/* 1 when the LEN octets at DATA hold the escape \u0000, which cJSON
+ * decodes into a NUL that would end the string early for every C string
+ * function after it (a "sub" of "admin\u0000x" read as "admin").  A
+ * backslash is only valid in a string, where it starts an escape: each is
+ * stepped over whole, so an escaped backslash followed by "u0000" is
+ * text. */
+static int has_escaped_nul(const char *data, apr_size_t len)
+{
+    const char *s = data, *end = data + len;
+
+    while ((s = memchr(s, '\\', (apr_size_t)(end - s))) != NULL) {
+        if (end - s >= 6 && memcmp(s + 1, "u0000", 5) == 0)
+            return 1;
+        s += 2;
+        if (s >= end)
+            break;
+    }
+    return 0;
+}
+
 apr_status_t ag_json_parse_object(const char *data, apr_size_t len,
                                   cJSON **out, apr_pool_t *p)
 {
     const char *end = NULL;
     cJSON *root;
 
-    if (memchr(data, '\0', len) != NULL)
+    if (memchr(data, '\0', len) != NULL || has_escaped_nul(data, len))
         return APR_EINVAL;
     root = cJSON_ParseWithLengthOpts(data, len, &end, 0);
     if (root == NULL)

@@ -9,8 +9,8 @@
 #include <cjson/cJSON.h>
 
 /* Parses LEN bytes of DATA, which must be exactly one JSON object whose
- * member names are unique, into *OUT, freed with P.  APR_EINVAL
- * otherwise. */
+ * member names are unique and whose strings hold no NUL (not even as
+ * \u0000), into *OUT, freed with P.  APR_EINVAL otherwise. */
 apr_status_t ag_json_parse_object(const char *data, apr_size_t len,
                                   cJSON **out, apr_pool_t *p);
 

@@ -84,6 +84,17 @@ static int decode_segment(const char *s, apr_size_t len, unsigned char **out,
            APR_SUCCESS;
 }
 
+/* 1 when S holds a control character: never let into r->user or the
+ * environment (AUTHGATE_KEY_ID, AUTHGATE_SCOPE), where a CR or LF could
+ * end up in a header that mod_headers or mod_proxy sends on. */
+static int has_ctl(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return 1;
+    return 0;
+}
+
 static ag_reason malformed(const char **detail, const char *what)
 {
     *detail = what;
@@ -118,6 +129,8 @@ static ag_reason check_header(ag_jwt_token *tok, const char **detail)
     if (kid != NULL) {
         if (!cJSON_IsString(kid) || kid->valuestring[0] == '\0')
             return malformed(detail, "kid is not a string");
+        if (has_ctl(kid->valuestring))
+            return malformed(detail, "kid holds control characters");
         tok->kid = kid->valuestring;
     }
     /* jku, x5u, jwk, x5c: ignored; keys come from the configuration */
@@ -520,14 +533,6 @@ static int claim_present(const cJSON *claims, const char *name)
     return item != NULL && !cJSON_IsNull(item);
 }
 
-static int has_ctl(const char *s)
-{
-    for (; *s; s++)
-        if ((unsigned char)*s < 0x20 || *s == 0x7f)
-            return 1;
-    return 0;
-}
-
 ag_reason ag_jwt_check_claims(const cJSON *claims, const ag_jwt_policy *pol,
                               apr_time_t now, ag_jwt_result *res,
                               apr_pool_t *p)
@@ -539,6 +544,23 @@ ag_reason ag_jwt_check_claims(const cJSON *claims, const ag_jwt_policy *pol,
     ag_reason reason;
     int i;
 
+    /* first, so that a required claim that is null is missing_claim, not
+     * a malformed exp or iss */
+    if (pol->required == NULL) {
+        if (!claim_present(claims, "exp"))
+            return fail(res, AG_R_MISSING_CLAIM, "missing claim: exp");
+    }
+    else {
+        for (i = 0; i < pol->required->nelts; i++) {
+            const char *name = APR_ARRAY_IDX(pol->required, i, const char *);
+
+            if (!claim_present(claims, name))
+                return fail(res, AG_R_MISSING_CLAIM,
+                            ag_jwt_description(
+                                apr_pstrcat(p, "missing claim: ", name, NULL),
+                                p));
+        }
+    }
     reason = check_times(claims, pol, now, res);
     if (reason != AG_OK)
         return reason;
@@ -555,21 +577,6 @@ ag_reason ag_jwt_check_claims(const cJSON *claims, const ag_jwt_policy *pol,
         if (reason != AG_OK)
             return reason;
     }
-    if (pol->required == NULL) {
-        if (!claim_present(claims, "exp"))
-            return fail(res, AG_R_MISSING_CLAIM, "missing claim: exp");
-    }
-    else {
-        for (i = 0; i < pol->required->nelts; i++) {
-            const char *name = APR_ARRAY_IDX(pol->required, i, const char *);
-
-            if (!claim_present(claims, name))
-                return fail(res, AG_R_MISSING_CLAIM,
-                            ag_jwt_description(
-                                apr_pstrcat(p, "missing claim: ", name, NULL),
-                                p));
-        }
-    }
     user = ag_json_get(claims, user_claim);
     if (!cJSON_IsString(user) || user->valuestring[0] == '\0')
         return fail(res, AG_R_MISSING_CLAIM,
@@ -583,6 +590,8 @@ ag_reason ag_jwt_check_claims(const cJSON *claims, const ag_jwt_policy *pol,
     res->user = user->valuestring;
     res->jti = jti ? jti->valuestring : NULL;
     res->scope = ag_jwt_scopes(claims, pol->scope_claim, p);
+    if (res->scope != NULL && has_ctl(res->scope))
+        return fail(res, AG_R_MALFORMED, "scope holds control characters");
     res->claims = claims;
     return AG_OK;
 }

@@ -27,6 +27,15 @@ int main(void)
     ok(!parses("{\"a\":1"), "unterminated");
     ok(ag_json_parse_object("{\"a\":1}\0x", 9, &o, p) != APR_SUCCESS,
        "a NUL byte");
+    /* \u0000 would cut "admin\u0000x" to "admin" for every C string
+     * function after the parse */
+    ok(!parses("{\"sub\":\"admin\\u0000x\"}"), "an escaped NUL in a value");
+    ok(!parses("{\"a\\u0000b\":1}"), "an escaped NUL in a name");
+    ok(!parses("{\"a\":\"x\\u0000\"}"), "an escaped NUL at a string's end");
+    ok(parses("{\"a\":\"\\\\u0000\"}"),
+       "an escaped backslash, then the text u0000");
+    ok(parses("{\"a\":\"\\u0001\\u00e9\"}"), "other \\u escapes");
+    ok(parses("{\"a\":\"x\\\\\"}"), "a string ending in an escaped backslash");
     n += snprintf(many + n, sizeof(many) - n, "{");
     for (i = 0; i < 40; i++)
         n += snprintf(many + n, sizeof(many) - n, "%s\"m%d\":1",

@@ -397,6 +397,16 @@ static void test_claims(void)
     APR_ARRAY_PUSH(req, const char *) = "jti";
 
 #define TOK(json) hs256("", json)
+    /* a required claim that is null is missing, as the README says */
+    t = TOK("{\"sub\":\"a\",\"exp\":null}");
+    is_reason(verify(t, ks), AG_R_MISSING_CLAIM, "exp null: missing_claim");
+    /* \u0000 would make the user "admin" and the audience "api" */
+    t = TOK(apr_psprintf(pool, "{\"sub\":\"admin\\u0000x\",\"exp\":%ld}",
+                         t0 + 300));
+    is_reason(verify(t, ks), AG_R_MALFORMED, "a sub holding \\u0000: malformed");
+    t = TOK(apr_psprintf(pool, "{\"sub\":\"a\",\"aud\":\"api\\u0000.evil\","
+                         "\"exp\":%ld}", t0 + 300));
+    is_reason(verify(t, ks), AG_R_MALFORMED, "an aud holding \\u0000: malformed");
     t = TOK(apr_psprintf(pool, "{\"sub\":\"a\",\"exp\":%ld}", t0 - 61));
     is_reason(verify(t, ks), AG_R_TOKEN_EXPIRED, "expired beyond leeway");
     t = TOK(apr_psprintf(pool, "{\"sub\":\"a\",\"exp\":%ld}", t0 - 30));
@@ -538,6 +548,13 @@ static void test_scopes(void)
     verify_with(hs256("", claims("\"roles\":[\"x\"],\"scope\":\"y\"")), &pol,
                 &ks, 1);
     is_str(last.scope, "x", "AuthGateScopeClaim names another claim");
+    /* AUTHGATE_SCOPE may end up in a header: no CR, LF or other control */
+    is_reason(verify(hs256("", claims("\"scope\":\"read\\nX-Bad: 1\"")), ks),
+              AG_R_MALFORMED, "a scope holding a newline: malformed");
+    is_reason(verify(hs256("", claims("\"scope\":[\"read\",\"a\\tb\"]")), ks),
+              AG_R_MALFORMED, "a scope element holding a tab: malformed");
+    is_reason(verify(hs256("\"kid\":\"k\\r1\"", claims("")), ks),
+              AG_R_MALFORMED, "a kid holding a CR: malformed");
 }
 
 static void test_payload(void)
