@@ -444,12 +444,14 @@ void authgate_bearer_refused(request_rec *r, const char *scopes)
 /* R, whose response is a 403, carries the insufficient_scope challenge
  * when AUTHED (R itself, or the request R is the ErrorDocument of) is a
  * Bearer request that authz refused: authenticated, and the fixups hook
- * never ran for it. */
+ * never ran for it.  Not behind a forward proxy, whose client is told
+ * through Proxy-Authenticate on a 407 only; a ProxyPass location
+ * (PROXYREQ_REVERSE) is the origin to its client, and gets it. */
 static void forbidden(request_rec *r, request_rec *authed)
 {
     const authgate_request_state *st;
 
-    if (!bearer_authenticated(authed) || authed->proxyreq)
+    if (!bearer_authenticated(authed) || authed->proxyreq == PROXYREQ_PROXY)
         return;
     st = state_of(authed);
     if (!st->authorized)

@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use AuthGateTestKeys qw(%KEY);
 
-plan tests => 31;
+plan tests => 33;
 
 my $rsa = 'keys/rsa.key';
 my $hs  = 'file:keys/hs.secret';
@@ -27,6 +27,14 @@ case('Require scope refused: 403 naming the scopes', '/bearer/scope/',
      sign(key => $rsa, claims => claims(scope => 'openid')),
      status => 403, challenge => $scope403, reason => 'none',
      logged => qr/AG00310: Require scope read write refused reason=insufficient_scope scheme=bearer .* user=alice/);
+case('behind ProxyPass, a granted scope: the origin answers',
+     '/bearer/reverse/index.html',
+     sign(key => $rsa, claims => claims(scope => 'read')),
+     body => qr/hello from the gate/);
+case('behind ProxyPass, a refused scope: 403 naming the scopes',
+     '/bearer/reverse/index.html',
+     sign(key => $rsa, claims => claims(scope => 'openid')),
+     status => 403, challenge => $scope403);
 case('Require scope refused without AuthzSendForbiddenOnFailure: 401',
      '/bearer/scope401/', sign(key => $rsa, claims => claims(scope => 'x')),
      status => 401,
