@@ -265,9 +265,12 @@ static void register_hooks(apr_pool_t *p)
     /* A 403 from authz for a Bearer request gets insufficient_scope. */
     ap_hook_insert_error_filter(authgate_bearer_insert_error_filter, NULL,
                                 NULL, APR_HOOK_MIDDLE);
-    /* Lets a CORS preflight through before anything asks for a user. */
-    ap_hook_check_access_ex(authgate_preflight, NULL, NULL, APR_HOOK_FIRST,
-                            AP_AUTH_INTERNAL_PER_CONF);
+    /* Lets a CORS preflight through where only a user is missing: after
+     * mod_authz_core (APR_HOOK_LAST) has judged the Require lines it can
+     * without one, so that Require ip or Require all denied still refuse
+     * it. */
+    ap_hook_check_access_ex(authgate_preflight, NULL, NULL,
+                            APR_HOOK_REALLY_LAST, AP_AUTH_INTERNAL_PER_CONF);
     /* Reads the credentials of AuthType AuthGate and sets r->user. */
     ap_hook_check_authn(authgate_check_authn, NULL, NULL, APR_HOOK_MIDDLE,
                         AP_AUTH_INTERNAL_PER_CONF);

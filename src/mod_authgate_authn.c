@@ -332,7 +332,8 @@ int authgate_preflight(request_rec *r)
 {
     const authgate_dir_conf *conf;
 
-    if (r->method_number != M_OPTIONS || !is_ours(r))
+    /* a forward proxy's client is no browser page of another origin */
+    if (r->method_number != M_OPTIONS || is_proxy(r) || !is_ours(r))
         return DECLINED;
     conf = ap_get_module_config(r->per_dir_config, &authgate_module);
     if (conf->preflight == 0)

@@ -10,9 +10,9 @@ use lib "$FindBin::Bin/lib";
 use Apache::Test;
 use Apache::TestUtil qw(t_cmp);
 use Apache::TestRequest qw(OPTIONS GET);
-use AuthGateTest qw(challenges watch_log denials);
+use AuthGateTest qw(basic challenges watch_log denials);
 
-plan tests => 12;
+plan tests => 17;
 
 my @preflight = (Origin => 'https://app.example',
                  'Access-Control-Request-Method' => 'POST');
@@ -45,3 +45,16 @@ ok t_cmp(denials($log), ['no_credentials'],
 
 $res = OPTIONS '/index.html', @preflight;
 ok t_cmp($res->code, 200, 'outside the gate nothing changes');
+
+# Require lines that need no user are judged first (mod_authz_core), so
+# they refuse a preflight as they refuse anything else.
+$res = OPTIONS '/cors/ip/index.html', @preflight;
+ok t_cmp($res->code, 403, 'RequireAll with an ip the client is not: the preflight gets 403');
+ok t_cmp(challenges($res), [], '... and no challenge');
+$res = OPTIONS '/cors/denied/index.html', @preflight;
+ok t_cmp($res->code, 403, 'Require all denied: the preflight gets 403');
+$res = OPTIONS '/cors/any/index.html', @preflight;
+ok t_cmp($res->code, 200,
+         'RequireAny of that ip or a user: a user may still come, the preflight passes');
+$res = GET '/cors/ip/index.html', Authorization => basic(alice => $AuthGateTest::PASSWORD{alice});
+ok t_cmp($res->code, 403, 'and a GET with good credentials from that client: 403');

@@ -8,11 +8,12 @@ use lib "$FindBin::Bin/lib";
 
 use Apache::Test;
 use Apache::TestUtil qw(t_cmp);
+use HTTP::Request ();
 use LWP::UserAgent ();
 use AuthGateTest qw(basic challenges watch_log denials client_run
                     server_port vhost_port);
 
-plan tests => 16;
+plan tests => 17;
 
 my %pw = %AuthGateTest::PASSWORD;
 my $proxy = 'http://127.0.0.1:' . server_port() . '/';
@@ -53,6 +54,12 @@ ok t_cmp($res->content, qr/hello from the gate/,
 $res = $get->("$origin/index.html",
               'Proxy-Authorization' => basic(bob => $pw{bob}));
 ok t_cmp($res->code, 200, 'bob (a colon in the password) too');
+
+# A CORS preflight is no reason to let a forward proxy's client through.
+$res = $ua->request(HTTP::Request->new(OPTIONS => "$origin/index.html",
+    [ Origin => 'https://app.example',
+      'Access-Control-Request-Method' => 'POST' ]));
+ok t_cmp($res->code, 407, 'a preflight through the proxy without credentials: 407');
 
 $res = $get->('http://127.0.0.1:1/',
               'Proxy-Authorization' => basic(alice => $pw{alice}));
