@@ -71,6 +71,7 @@ static void basic_authenticate(request_rec *r, const authgate_dir_conf *conf,
     unsigned char *raw;
     apr_size_t len;
     const char *user, *pass, *reason;
+    authn_status status;
 
     if (cred->token68 == NULL ||
         ag_base64_decode(cred->token68, strlen(cred->token68), AG_BASE64,
@@ -81,7 +82,15 @@ static void basic_authenticate(request_rec *r, const authgate_dir_conf *conf,
         return;
     }
     res->user = user;
-    switch (check_with_providers(r, conf, user, pass, &res->provider)) {
+    /* as mod_auth_basic: the providers see the user in r->user, and one
+     * may replace it with the name the request is to carry (mod_authnz_ldap's
+     * AuthLDAPRemoteUserAttribute) */
+    r->user = (char *)user;
+    status = check_with_providers(r, conf, user, pass, &res->provider);
+    if (status == AUTH_GRANTED && r->user != NULL && *r->user != '\0')
+        res->user = r->user;
+    r->user = NULL;
+    switch (status) {
     case AUTH_GRANTED:
         res->reason = AG_OK;
         /* the authgate provider vouched with an API key */
