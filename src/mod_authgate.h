@@ -35,9 +35,6 @@
  * (mod_authgate.c gets it from AP_DECLARE_MODULE). */
 #ifndef AUTHGATE_DECLARES_MODULE
 APLOG_USE_MODULE(authgate);
-/* mod_authgate_confcheck.c: start-up warnings on the configuration. */
-void authgate_check_forbidden_on_failure(server_rec *s);
-
 #endif
 
 /* Its per-connection slot (c->conn_config) holds an authgate_conn_state. */
@@ -325,8 +322,9 @@ const char *authgate_add_basic_provider(cmd_parms *cmd,
                                         authgate_dir_conf *conf,
                                         const char *name);
 
-/* mod_authgate_confcheck.c: start-up warnings on the configuration. */
-void authgate_check_forbidden_on_failure(server_rec *s);
+/* mod_authgate_confcheck.c: start-up warnings on the configuration
+ * (P for the words read). */
+void authgate_check_forbidden_on_failure(server_rec *s, apr_pool_t *p);
 
 /* mod_authgate_apikey.c: API keys from AuthGateApiKeyFile or through
  * AuthGateApiKeyDBD, for the ApiKey scheme and the authgate provider. */
