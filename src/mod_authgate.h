@@ -359,6 +359,15 @@ ag_reason authgate_dbd_apikey_lookup(request_rec *r, const char *label,
 /* mod_authgate_provider.c: the `authgate` authn provider. */
 #define AUTHGATE_PROVIDER_NAME "authgate"
 extern const authn_provider authgate_authn_provider;
+
+/* At start: the error to stop with when the directive NAME (written at
+ * WHERE, which may be NULL) asks the authgate provider for what nothing
+ * in CONF gives it: for a realm hash (REALM_HASH) an AuthGateUserFile,
+ * for a password a key store; NULL when it is there. */
+const char *authgate_provider_check(const authgate_dir_conf *conf,
+                                    int realm_hash, const char *name,
+                                    const ap_directive_t *where,
+                                    apr_pool_t *p);
 /* r->notes the provider leaves for the Basic scheme when it vouched with
  * an API key. */
 #define AUTHGATE_NOTE_KEY_ID "authgate-key-id"

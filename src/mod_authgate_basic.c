@@ -140,14 +140,9 @@ static const char *basic_check(const authgate_dir_conf *conf, apr_pool_t *p)
                             "provider, file, is not loaded (mod_authn_file)",
                             authgate_schemes_origin(conf, p));
     for (; item != NULL; item = item->next)
-        if (item->provider == &authgate_authn_provider &&
-            conf->apikey_file == NULL && conf->apikey_dbd == NULL)
-            return apr_psprintf(p, "%s asks for the authgate provider but "
-                                "no AuthGateApiKeyFile or AuthGateApiKeyDBD "
-                                "applies",
-                                authgate_directive_at(
-                                    "AuthGateBasicProvider",
-                                    conf->basic_providers_where, p));
+        if (item->provider == &authgate_authn_provider)
+            return authgate_provider_check(conf, 0, "AuthGateBasicProvider",
+                                           conf->basic_providers_where, p);
     return NULL;
 }
 

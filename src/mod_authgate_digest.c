@@ -675,12 +675,9 @@ static const char *digest_check(const authgate_dir_conf *conf, apr_pool_t *p)
                             "provider, file, is not loaded (mod_authn_file)",
                             authgate_schemes_origin(conf, p));
     for (; item != NULL; item = item->next)
-        if (is_authgate_provider(item) && conf->user_file == NULL)
-            return apr_psprintf(p, "%s asks for the authgate provider but "
-                                "no AuthGateUserFile applies",
-                                authgate_directive_at(
-                                    "AuthGateDigestProvider",
-                                    conf->digest_providers_where, p));
+        if (is_authgate_provider(item))
+            return authgate_provider_check(conf, 1, "AuthGateDigestProvider",
+                                           conf->digest_providers_where, p);
     return NULL;
 }
 

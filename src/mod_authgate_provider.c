@@ -88,6 +88,24 @@ static authn_status get_realm_hash(request_rec *r, const char *user,
     return st;
 }
 
+const char *authgate_provider_check(const authgate_dir_conf *conf,
+                                    int realm_hash, const char *name,
+                                    const ap_directive_t *where,
+                                    apr_pool_t *p)
+{
+    int has = realm_hash ? conf->user_file != NULL
+                         : conf->apikey_file != NULL ||
+                               conf->apikey_dbd != NULL;
+
+    if (has)
+        return NULL;
+    return apr_psprintf(p, "%s asks for the authgate provider but no %s "
+                        "applies", authgate_directive_at(name, where, p),
+                        realm_hash ? "AuthGateUserFile"
+                                   : "AuthGateApiKeyFile or "
+                                     "AuthGateApiKeyDBD");
+}
+
 const authn_provider authgate_authn_provider = {
     check_password,
     get_realm_hash,

@@ -107,6 +107,7 @@ static const char *check_stock_providers(const ap_directive_t *node,
                                          apr_pool_t *p)
 {
     const ap_directive_t *d;
+    const char *err;
 
     for (d = node != NULL ? node->first_child : NULL; d != NULL;
          d = d->next) {
@@ -117,15 +118,9 @@ static const char *check_stock_providers(const ap_directive_t *node,
         if (strcasecmp(type, basic ? "Basic" : "Digest") != 0 ||
             !names_authgate(d->args, p))
             continue;
-        if (basic && conf->apikey_file == NULL && conf->apikey_dbd == NULL)
-            return apr_psprintf(p, "%s asks for the authgate provider but "
-                                "no AuthGateApiKeyFile or AuthGateApiKeyDBD "
-                                "applies",
-                                authgate_directive_at(d->directive, d, p));
-        if (!basic && conf->user_file == NULL)
-            return apr_psprintf(p, "%s asks for the authgate provider but "
-                                "no AuthGateUserFile applies",
-                                authgate_directive_at(d->directive, d, p));
+        err = authgate_provider_check(conf, !basic, d->directive, d, p);
+        if (err != NULL)
+            return err;
     }
     return NULL;
 }
