@@ -11,7 +11,7 @@ use AuthGate::Bearer;
 use JSON::PP ();
 use MIME::Base64 ();
 
-plan tests => 71;
+plan tests => 72;
 
 # (exit code, standard output) of ../authgate ARGS, with STDIN if given;
 # with WHAT 'all', standard error follows standard output.
@@ -177,6 +177,15 @@ ok $rc == 0 && $out =~ /^[\w-]+\.[\w-]+\.[\w-]+\n\z/ or print "# $out";
 ($rc, $out) = run_with(all => undef, qw(jwt sign --alg HS256 --key),
                        'base64:' . MIME::Base64::encode_base64('k' x 12, ''), $claims);
 ok $rc == 2 && $out =~ /HMAC key of 12 bytes is shorter than the hash/ or print "# $out";
+# a secret file is read as AuthGateJWTSecret reads it: its CRLF is no
+# part of the key, named as a plain path or as file:
+my $crlf = File::Temp->new;
+print $crlf 'k' x 32, "\r\n";
+close $crlf;
+($rc, $tok) = run(undef, qw(jwt sign --alg HS256 --key), $crlf->filename, $claims);
+chomp $tok;
+($rc, $out) = run(undef, qw(jwt verify --key), 'file:' . $crlf->filename, $tok);
+ok $rc == 0 && $out =~ /^ok user=alice alg=HS256\b/ or print "# $out";
 # a spec that is not base64: said so, and the spec (a secret) not echoed
 ($rc, $out) = run_with(all => undef, qw(jwt sign --alg HS256 --key),
                        'base64:c2VjcmV0 c2VjcmV0', $claims);

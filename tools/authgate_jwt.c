@@ -105,40 +105,46 @@ static apr_status_t read_file(const char *path, const char **data,
 /* --- sign --------------------------------------------------------------- */
 
 /* The HMAC secret named by SPEC (file:, base64:, or a plain path), read
- * as `jwt verify` and the module read it, and long enough for ALG as they
- * require (RFC 7518 §3.2): a token signed here is one they can accept.
- * As there, an error quotes a plain path but never a file: or base64:
- * spec, which may be the secret itself. */
+ * as AuthGateJWTSecret reads it (ag_secretfile_parse() for a file) and
+ * held to the same length for ALG (RFC 7518 §3.2): a token signed here is
+ * one the module and `jwt verify` can accept.  As there, an error quotes
+ * a plain path but never a file: or base64: spec, which may be the secret
+ * itself. */
 static int load_secret(const char *spec, ag_jwt_alg alg,
                        const unsigned char **key, apr_size_t *len,
                        apr_pool_t *p)
 {
-    const char *path = spec, *err = NULL, *data;
-    ag_keyset *ks;
+    const char *path = spec, *err = NULL;
+    const unsigned char *raw = NULL;
+    char *data;
+    void *ks = NULL;
+    const ag_jwk *k;
+    apr_status_t rv;
 
     *key = NULL;
     if (strncmp(spec, "file:", 5) == 0 || strncmp(spec, "base64:", 7) == 0) {
-        if (ag_jwk_secret_spec(spec, key, len, &path, &err, p) !=
+        if (ag_jwk_secret_spec(spec, &raw, len, &path, &err, p) !=
             APR_SUCCESS)
             return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
     }
-    if (*key == NULL) {
-        if (read_file(path, &data, len, p) != APR_SUCCESS)
-            return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", path);
-        if (*len > 0 && data[*len - 1] == '\n')
-            (*len)--;
-        if (*len > 0 && data[*len - 1] == '\r')
-            (*len)--;
-        *key = (const unsigned char *)data;
-    }
-    if (ag_keyset_from_secret(*key, *len, NULL, &ks, &err, p) !=
-        APR_SUCCESS)
+    if (raw != NULL)
+        rv = ag_keyset_from_secret(raw, *len, NULL, (ag_keyset **)&ks, &err,
+                                   p);
+    else if (ag_file_read(path, AG_JWK_MAX_SECRET_FILE, &data, len, NULL,
+                          p) != APR_SUCCESS)
+        return ag_tool_fail(AG_EXIT_USAGE, "cannot read %s", path);
+    else
+        rv = ag_secretfile_parse(data, *len, NULL, &ks, &err, p);
+    if (rv != APR_SUCCESS)
         return ag_tool_fail(AG_EXIT_USAGE, "%s", err);
-    if (!(ag_keyset_algs(ks) & AG_JWT_ALG_BIT(alg)))
+    k = ag_keyset_get(ks, 0);
+    if (!(k->algs & AG_JWT_ALG_BIT(alg)))
         return ag_tool_fail(AG_EXIT_USAGE, "an HMAC key of %" APR_SIZE_T_FMT
                             " bytes is too short for %s (48 bytes for "
-                            "HS384, 64 for HS512)", *len,
+                            "HS384, 64 for HS512)", k->secret_len,
                             ag_jwt_alg_name(alg));
+    *key = k->secret;
+    *len = k->secret_len;
     return AG_EXIT_OK;
 }
 
