@@ -47,24 +47,15 @@ static authn_status rename_password(request_rec *r, const char *user,
     return AUTH_GRANTED;
 }
 
-static authn_status rename_realm_hash(request_rec *r, const char *user,
-                                      const char *realm, char **hash)
-{
-    (void)r;
-    (void)user;
-    (void)realm;
-    (void)hash;
-    return AUTH_USER_NOT_FOUND;
-}
-
 static const authn_provider deny_provider = {
     deny_password,
     deny_realm_hash,
 };
 
+/* passwords only, as mod_authn_anon and mod_authnz_ldap */
 static const authn_provider rename_provider = {
     rename_password,
-    rename_realm_hash,
+    NULL,
 };
 
 static void register_hooks(apr_pool_t *p)
