@@ -880,6 +880,34 @@ static void bearer_authenticate(request_rec *r, const authgate_dir_conf *conf,
 
 /* --- start-up check ------------------------------------------------------ */
 
+/* An HMAC algorithm that ALLOWED lists but that none of the HMAC keys
+ * (whose algorithms are among HAVE) can check, as they are shorter
+ * than its hash (RFC 7518 section 3.2): every token signed with it
+ * would be refused.  NULL when there is none, or no HMAC key. */
+static const char *check_hmac_lengths(unsigned allowed, unsigned have,
+                                      apr_pool_t *p)
+{
+    static const struct { ag_jwt_alg alg; int bytes; } hmac[] = {
+        { AG_JWT_HS256, 32 }, { AG_JWT_HS384, 48 }, { AG_JWT_HS512, 64 },
+    };
+    apr_size_t i;
+
+    if ((have & AG_JWT_ALGS_HMAC) == 0)
+        return NULL;
+    for (i = 0; i < sizeof(hmac) / sizeof(hmac[0]); i++) {
+        unsigned bit = AG_JWT_ALG_BIT(hmac[i].alg);
+
+        if ((allowed & bit) != 0 && (have & bit) == 0)
+            return apr_psprintf(p, "AuthGateJWTAlgorithms allows %s, but "
+                                "no HMAC key can check it: its key must "
+                                "be at least as long as its hash, %d "
+                                "bytes (the keys allow %s)",
+                                ag_jwt_algs_names(bit, p), hmac[i].bytes,
+                                ag_jwt_algs_names(have, p));
+    }
+    return NULL;
+}
+
 static const char *bearer_check(const authgate_dir_conf *conf, apr_pool_t *p)
 {
     const authgate_bearer_conf *bc = conf->bearer;
@@ -913,7 +941,7 @@ static const char *bearer_check(const authgate_dir_conf *conf, apr_pool_t *p)
                             "the algorithms of the keys (%s)",
                             ag_jwt_algs_names(bc->algs, p),
                             ag_jwt_algs_names(algs, p));
-    return NULL;
+    return check_hmac_lengths(bc->algs, algs, p);
 }
 
 const authgate_scheme authgate_scheme_bearer = {

@@ -11,7 +11,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use AuthGateTest qw(configtest);
 
-plan tests => 17;
+plan tests => 21;
 
 my $t = $FindBin::Bin;
 my $dir = File::Temp->newdir;
@@ -101,6 +101,17 @@ section_refused('Bearer enabled by AuthGateSchemes with no key',
 section_refused('an allow-list that fits none of the keys',
     qq{AuthGateJWTKeyFile "$pub"\nAuthGateJWTAlgorithms ES256},
     sub { qr/AuthGateJWTAlgorithms ES256 allows none of the algorithms of the keys/ });
+
+# An HMAC key of 32 bytes checks HS256 only: an allow-list that also names
+# HS384 asks for tokens that no key could check (RFC 7518 section 3.2).
+my $secret32 = 'base64:' . 'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWY=';
+section_refused('an allow-list naming an HMAC algorithm the key is too short for',
+    qq{AuthGateJWTSecret $secret32\nAuthGateJWTAlgorithms HS256 HS384},
+    sub { qr/AuthGateJWTAlgorithms allows HS384, but no HMAC key can check it: its key must be at least as long as its hash, 48 bytes \(the keys allow HS256\)/ });
+refused('an allow-list of HS256 with a 32-byte key passes',
+        qq{AuthGateJWTSecret $secret32\nAuthGateJWTAlgorithms HS256}, undef);
+refused('HS256 and HS512 with a 32-byte and a 64-byte key pass',
+        qq{AuthGateJWTSecret $secret32\nAuthGateJWTSecret base64:a2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2tra2traw==\nAuthGateJWTAlgorithms HS256 HS512}, undef);
 
 # A JWKS entry that cannot be used is skipped with a warning at start,
 # naming the directive and the file; the file's other keys load.
