@@ -12,7 +12,7 @@ use FindBin;
 use lib "$FindBin::Bin/lib";
 use AuthGateTest qw(slurp);
 
-plan tests => 94;
+plan tests => 96;
 
 my $tool = Apache::Test::vars('serverroot') . '/../authgate';
 my $dir = tempdir(CLEANUP => 1);
@@ -252,9 +252,14 @@ ok t_cmp((stat $busy)[2] & 07777, 0640, 'the file is 0640');
 # a key that cannot be shown is not stored
 $before = slurp($busy);
 SKIP: {
-    skip 'no /dev/full', 3 unless -c '/dev/full';
+    skip 'no /dev/full', 5 unless -c '/dev/full';
     system("'$tool' apikey add '$busy' ghost >/dev/full 2>'$dir/err'");
     ok t_cmp($? >> 8, 2, 'add with standard output full: 2');
     ok t_cmp(slurp("$dir/err"), qr/nothing was stored/, 'it says so');
     ok t_cmp(slurp($busy), $before, 'and the file is untouched');
+    # nor is a file that did not exist left behind, empty
+    my $fresh = "$dir/fresh.keys";
+    system("'$tool' apikey add '$fresh' ghost >/dev/full 2>'$dir/err'");
+    ok t_cmp($? >> 8, 2, 'add to a new file with standard output full: 2');
+    ok !-e $fresh;   # no empty file left behind
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include <apr_file_info.h>
+#include <apr_file_io.h>
 #include <apr_strings.h>
 #include <apr_time.h>
 
@@ -174,14 +175,28 @@ static int store(const char *path, const char *data, apr_size_t len,
 
 /* --- add -------------------------------------------------------------- */
 
+/* RC, after removing PATH if it is still empty and did not exist before
+ * this command locked it (EXISTED): locking creates the file, and a
+ * failed add leaves none behind. */
+static int add_failed(const char *path, int existed, int rc, apr_pool_t *p)
+{
+    apr_finfo_t fi;
+
+    if (!existed && apr_stat(&fi, path, APR_FINFO_SIZE, p) == APR_SUCCESS &&
+        fi.size == 0)
+        apr_file_remove(path, p);
+    return rc;
+}
+
 static int cmd_add(int argc, const char *const *argv, apr_pool_t *p)
 {
     ag_apikey_record rec = {0};
     const char *path, *key, *id, *scopes = "", *text;
     apr_int64_t now = now_sec();
+    apr_finfo_t fi;
     keyfile kf;
     args_t a;
-    int rc, tries;
+    int rc, tries, existed;
 
     if ((rc = parse_args(argc, argv, 1, &a)) != AG_EXIT_OK)
         return rc;
@@ -210,18 +225,23 @@ static int cmd_add(int argc, const char *const *argv, apr_pool_t *p)
             return ag_tool_fail(AG_EXIT_USAGE, "--expires: %s is in the "
                                 "past", a.expires);
     }
-    if ((rc = ag_tool_lock(path, 1, p)) != AG_EXIT_OK ||
-        (rc = load(path, 1, &kf, p)) != AG_EXIT_OK)
+    existed = apr_stat(&fi, path, APR_FINFO_TYPE, p) == APR_SUCCESS;
+    if ((rc = ag_tool_lock(path, 1, p)) != AG_EXIT_OK)
         return rc;
+    if ((rc = load(path, 1, &kf, p)) != AG_EXIT_OK)
+        return add_failed(path, existed, rc, p);
 
     for (tries = 0;; tries++) {
         if (ag_apikey_generate(&key, &id, p) != APR_SUCCESS)
-            return ag_tool_fail(AG_EXIT_USAGE, "the random number "
-                                "generator failed");
+            return add_failed(path, existed,
+                              ag_tool_fail(AG_EXIT_USAGE, "the random "
+                                           "number generator failed"), p);
         if (ag_apikey_find_id(kf.store, id) == NULL)
             break;
         if (tries == 10)
-            return ag_tool_fail(AG_EXIT_USAGE, "no unused key id found");
+            return add_failed(path, existed,
+                              ag_tool_fail(AG_EXIT_USAGE, "no unused key "
+                                           "id found"), p);
     }
     rec.id = id;
     ag_apikey_hash(key, strlen(key), rec.sha256);
@@ -235,12 +255,14 @@ static int cmd_add(int argc, const char *const *argv, apr_pool_t *p)
     /* shown first: a key that cannot be shown is not stored */
     printf("%s\n", key);
     if (fflush(stdout) != 0 || ferror(stdout))
-        return ag_tool_fail(AG_EXIT_USAGE, "cannot write the key to "
-                            "standard output; nothing was stored");
+        return add_failed(path, existed,
+                          ag_tool_fail(AG_EXIT_USAGE, "cannot write the key "
+                                       "to standard output; nothing was "
+                                       "stored"), p);
     if ((rc = store(path, text, strlen(text), p)) != AG_EXIT_OK) {
         fprintf(stderr, "authgate: the key printed was not stored: it does "
                 "not work\n");
-        return rc;
+        return add_failed(path, existed, rc, p);
     }
     fprintf(stderr, "authgate: key %s for %s added to %s; it is shown "
             "only now\n", id, rec.user, path);
