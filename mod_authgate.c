@@ -260,9 +260,11 @@ static void register_hooks(apr_pool_t *p)
                        APR_HOOK_MIDDLE);
     ap_hook_child_init(authgate_bearer_child_init, NULL, NULL,
                        APR_HOOK_MIDDLE);
-    /* Marks the requests that authz granted. */
+    /* Marks the requests that authz granted; logs a refusal whose answer
+     * is a local ErrorDocument. */
     ap_hook_fixups(authgate_bearer_fixups, NULL, NULL, APR_HOOK_FIRST);
-    /* A 403 from authz for a Bearer request gets insufficient_scope. */
+    /* Logs a refusal by the gate's Require lines once it is final; a 403
+     * from authz for a Bearer request gets insufficient_scope. */
     ap_hook_insert_error_filter(authgate_bearer_insert_error_filter, NULL,
                                 NULL, APR_HOOK_MIDDLE);
     /* Lets a CORS preflight through where only a user is missing: after

@@ -84,24 +84,52 @@ static const char *scope_parse(cmd_parms *cmd, const char *line,
     return NULL;
 }
 
-/* A refusal by one of our Require lines: noted for the log and for
- * AUTHGATE_ERROR (the fixups hook takes it back should authz grant). */
+static void log_refusal(request_rec *r, const char *what, ag_reason reason,
+                        const char *scheme)
+{
+    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
+                  "AG00310: Require %s refused reason=%s scheme=%s client=%s "
+                  "user=%s", what, ag_reason_name(reason), scheme,
+                  r->useragent_ip, r->user);
+}
+
+/* A refusal by one of our Require lines: noted for the log, which is
+ * written only should the refusal be final (authgate_log_refusal), and
+ * for AUTHGATE_ERROR (the fixups hook takes it back should authz grant).
+ * Where the gate did not authenticate R there is nothing to note it in,
+ * and it is logged at once. */
 static authz_status refuse(request_rec *r, ag_reason reason,
                            const char *what)
 {
     authgate_request_state *st = ap_get_module_config(r->request_config,
                                                       &authgate_module);
 
-    if (st != NULL)
-        st->refused = 1;
     apr_table_setn(r->subprocess_env, "AUTHGATE_ERROR",
                    ag_reason_name(reason));
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  "AG00310: Require %s refused reason=%s scheme=%s client=%s "
-                  "user=%s", what, ag_reason_name(reason),
-                  st ? ag_scheme_lname(st->scheme) : "-", r->useragent_ip,
-                  r->user);
+    if (st == NULL) {
+        log_refusal(r, what, reason, "-");
+        return AUTHZ_DENIED;
+    }
+    st->refused = 1;
+    st->refused_reason = reason;
+    st->refused_lines = st->refused_lines == NULL
+        ? what : apr_pstrcat(r->pool, st->refused_lines, "; ", what, NULL);
+    ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r,
+                  "AG00311: Require %s refused (final unless another line "
+                  "grants)", what);
     return AUTHZ_DENIED;
+}
+
+void authgate_log_refusal(request_rec *authed)
+{
+    authgate_request_state *st = ap_get_module_config(authed->request_config,
+                                                      &authgate_module);
+
+    if (st == NULL || !st->refused || st->authorized || st->refusal_logged)
+        return;
+    st->refusal_logged = 1;
+    log_refusal(authed, st->refused_lines, st->refused_reason,
+                ag_scheme_lname(st->scheme));
 }
 
 static authz_status scope_check(request_rec *r, const char *line,

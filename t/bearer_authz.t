@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use AuthGateTestKeys qw(%KEY);
 
-plan tests => 33;
+plan tests => 35;
 
 my $rsa = 'keys/rsa.key';
 my $hs  = 'file:keys/hs.secret';
@@ -38,7 +38,8 @@ case('behind ProxyPass, a refused scope: 403 naming the scopes',
 case('Require scope refused without AuthzSendForbiddenOnFailure: 401',
      '/bearer/scope401/', sign(key => $rsa, claims => claims(scope => 'x')),
      status => 401,
-     challenge => qr/^Bearer realm="api", error="insufficient_scope", scope="admin"$/);
+     challenge => qr/^Bearer realm="api", error="insufficient_scope", scope="admin"$/,
+     once => qr/AG00310: Require scope admin refused reason=insufficient_scope/);
 
 # --- Require claim ----------------------------------------------------------
 case('nested Require claim: both lines match', '/bearer/claim/',
@@ -58,10 +59,17 @@ case('Require claim is case-sensitive', '/bearer/claim/',
 case('RequireAny granted by the claim: no insufficient_scope challenge',
      '/bearer/any/', sign(key => $rsa, claims => claims(tier => 'gold')),
      no_challenge => 1);
+case('RequireAny granted by the claim: the scope line\'s refusal is no denial in the log',
+     '/bearer/any/', sign(key => $rsa, claims => claims(tier => 'gold')),
+     not_logged => qr/AG00310/);
 case('RequireAny refused by both: 403 naming the scope', '/bearer/any/',
      sign(key => $rsa, claims => claims(tier => 'tin')),
      status => 403,
      challenge => qr/^Bearer realm="api", error="insufficient_scope", scope="admin"$/);
+case('RequireAny refused by both: one log line naming both', '/bearer/any/',
+     sign(key => $rsa, claims => claims(tier => 'tin')),
+     status => 403,
+     once => qr/AG00310: Require scope admin; claim refused reason=claim_mismatch scheme=bearer .* user=alice/);
 
 # --- 403s: the challenge is authz's alone ----------------------------------
 case('a 403 of the handler after authz granted: no challenge',
@@ -70,7 +78,8 @@ case('a refusal served by a local ErrorDocument keeps its challenge',
      '/bearer/errdoc/', sign(key => $rsa, claims => claims(scope => 'read')),
      status => 403,
      challenge => qr/^Bearer realm="api", error="insufficient_scope", scope="admin"$/,
-     body => qr/hello from the gate/);
+     body => qr/hello from the gate/,
+     once => qr/AG00310: Require scope admin refused reason=insufficient_scope/);
 
 # --- what the application sees ---------------------------------------------
 my $env_token = sign(key => $hs, alg => 'HS256', kid => 'k-42',

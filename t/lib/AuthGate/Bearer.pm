@@ -108,7 +108,8 @@ sub bearer_get {
 #        challenge => qr/.../, headers => [...])
 # checks the status, the WWW-Authenticate (when asked) and the reason code
 # of the denial logged (when asked; 'none' when nothing may be logged),
-# and that a log line matches each of `logged` (a regex or a list).
+# that a log line matches each of `logged` (a regex or a list), that
+# exactly one matches `once`, and that none matches `not_logged`.
 sub case {
     my ($name, $path, $token, %want) = @_;
     t_start_error_log_watch();
@@ -135,6 +136,13 @@ sub case {
     for my $re (ref $want{logged} eq 'ARRAY' ? @{$want{logged}}
                                               : grep { defined } $want{logged}) {
         push @why, "no log line matches $re" unless grep { $_ =~ $re } @log;
+    }
+    if (my $re = $want{once}) {
+        my $n = grep { $_ =~ $re } @log;
+        push @why, "$n log lines match $re, wanted 1" unless $n == 1;
+    }
+    if (my $re = $want{not_logged}) {
+        push @why, "a log line matches $re" if grep { $_ =~ $re } @log;
     }
     push @why, "body lacks $want{body}"
         if $want{body} && $res->content !~ $want{body};
