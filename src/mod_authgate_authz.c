@@ -12,77 +12,7 @@
 #include "ag_jwt.h"
 #include "mod_authgate.h"
 
-/* The Require line as a bit set of ag_scheme_id, parsed once. */
-static const char *auth_scheme_parse(cmd_parms *cmd, const char *line,
-                                     const void **parsed)
-{
-    unsigned *mask = apr_pcalloc(cmd->pool, sizeof(*mask));
-    const char *word;
-
-    while ((word = ap_getword_conf(cmd->temp_pool, &line)) && *word) {
-        ag_scheme_id id = ag_scheme_lookup(word);
-
-        if (id == AG_SCHEME_NONE)
-            return apr_psprintf(cmd->pool,
-                                "Require auth-scheme: unknown scheme '%s' "
-                                "(one of bearer apikey digest basic)", word);
-        *mask |= 1u << id;
-    }
-    if (*mask == 0)
-        return "Require auth-scheme: name at least one scheme";
-    *parsed = mask;
-    return NULL;
-}
-
-static authz_status auth_scheme_check(request_rec *r, const char *line,
-                                      const void *parsed)
-{
-    const authgate_request_state *st;
-    const unsigned *mask = parsed;
-
-    if (r->user == NULL)
-        return AUTHZ_DENIED_NO_USER;
-    st = authgate_request_get(r);
-    if (st != NULL && (*mask & (1u << st->scheme)) != 0)
-        return AUTHZ_GRANTED;
-    ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
-                  "AG00030: Require auth-scheme refused scheme=%s client=%s "
-                  "user=%s", st ? ag_scheme_lname(st->scheme) : "-",
-                  r->useragent_ip, r->user);
-    return AUTHZ_DENIED;
-}
-
-const authz_provider authgate_authz_auth_scheme = {
-    auth_scheme_check,
-    auth_scheme_parse,
-};
-
-/* --- Require scope s… ------------------------------------------------- */
-
-/* The scopes of a `Require scope` line, parsed once. */
-typedef struct {
-    apr_array_header_t *scopes;     /* of const char * */
-    const char *line;               /* space-separated, for scope="..." */
-} scope_require;
-
-static const char *scope_parse(cmd_parms *cmd, const char *line,
-                               const void **parsed)
-{
-    scope_require *req = apr_pcalloc(cmd->pool, sizeof(*req));
-    const char *word;
-
-    req->scopes = apr_array_make(cmd->pool, 2, sizeof(const char *));
-    while ((word = ap_getword_conf(cmd->pool, &line)) && *word) {
-        APR_ARRAY_PUSH(req->scopes, const char *) = word;
-        req->line = req->line ? apr_pstrcat(cmd->pool, req->line, " ", word,
-                                            NULL)
-                              : word;
-    }
-    if (req->scopes->nelts == 0)
-        return "Require scope: name at least one scope";
-    *parsed = req;
-    return NULL;
-}
+/* --- refusals ------------------------------------------------------- */
 
 static void log_refusal(request_rec *r, const char *what, ag_reason reason,
                         const char *scheme)
@@ -130,6 +60,77 @@ void authgate_log_refusal(request_rec *authed)
     st->refusal_logged = 1;
     log_refusal(authed, st->refused_lines, st->refused_reason,
                 ag_scheme_lname(st->scheme));
+}
+
+/* --- Require auth-scheme s… ------------------------------------------ */
+
+/* The Require line as a bit set of ag_scheme_id, parsed once. */
+static const char *auth_scheme_parse(cmd_parms *cmd, const char *line,
+                                     const void **parsed)
+{
+    unsigned *mask = apr_pcalloc(cmd->pool, sizeof(*mask));
+    const char *word;
+
+    while ((word = ap_getword_conf(cmd->temp_pool, &line)) && *word) {
+        ag_scheme_id id = ag_scheme_lookup(word);
+
+        if (id == AG_SCHEME_NONE)
+            return apr_psprintf(cmd->pool,
+                                "Require auth-scheme: unknown scheme '%s' "
+                                "(one of bearer apikey digest basic)", word);
+        *mask |= 1u << id;
+    }
+    if (*mask == 0)
+        return "Require auth-scheme: name at least one scheme";
+    *parsed = mask;
+    return NULL;
+}
+
+static authz_status auth_scheme_check(request_rec *r, const char *line,
+                                      const void *parsed)
+{
+    const authgate_request_state *st;
+    const unsigned *mask = parsed;
+
+    if (r->user == NULL)
+        return AUTHZ_DENIED_NO_USER;
+    st = authgate_request_get(r);
+    if (st != NULL && (*mask & (1u << st->scheme)) != 0)
+        return AUTHZ_GRANTED;
+    return refuse(r, AG_R_UNSUPPORTED_SCHEME,
+                  apr_pstrcat(r->pool, "auth-scheme ", line, NULL));
+}
+
+const authz_provider authgate_authz_auth_scheme = {
+    auth_scheme_check,
+    auth_scheme_parse,
+};
+
+/* --- Require scope s… ------------------------------------------------- */
+
+/* The scopes of a `Require scope` line, parsed once. */
+typedef struct {
+    apr_array_header_t *scopes;     /* of const char * */
+    const char *line;               /* space-separated, for scope="..." */
+} scope_require;
+
+static const char *scope_parse(cmd_parms *cmd, const char *line,
+                               const void **parsed)
+{
+    scope_require *req = apr_pcalloc(cmd->pool, sizeof(*req));
+    const char *word;
+
+    req->scopes = apr_array_make(cmd->pool, 2, sizeof(const char *));
+    while ((word = ap_getword_conf(cmd->pool, &line)) && *word) {
+        APR_ARRAY_PUSH(req->scopes, const char *) = word;
+        req->line = req->line ? apr_pstrcat(cmd->pool, req->line, " ", word,
+                                            NULL)
+                              : word;
+    }
+    if (req->scopes->nelts == 0)
+        return "Require scope: name at least one scope";
+    *parsed = req;
+    return NULL;
 }
 
 static authz_status scope_check(request_rec *r, const char *line,

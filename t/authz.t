@@ -12,7 +12,7 @@ use Apache::TestUtil qw(t_cmp);
 use Apache::TestRequest qw(GET);
 use AuthGateTest qw(basic challenges watch_log denials);
 
-plan tests => 17;
+plan tests => 18;
 
 my $alice = basic(alice => $AuthGateTest::PASSWORD{alice});
 
@@ -53,9 +53,9 @@ ok t_cmp(challenges($res), ['Basic realm="api"'],
 ok t_cmp($res->code, 403,
          'Require auth-scheme bearer digest refuses a Basic user: 403');
 ok t_cmp(challenges($res), [], 'that 403 carries no challenge');
-ok t_cmp(scalar(grep { /AG00030: .* refused scheme=basic .*user=alice/ }
+ok t_cmp(scalar(grep { /AG00310: Require auth-scheme bearer digest refused reason=unsupported_scheme scheme=basic .*user=alice/ }
                 @$log), 1,
-         'the refusal is logged with the scheme and the user');
+         'the refusal is logged once, with its reason, the scheme and the user');
 
 # A plain user is still refused where auth-scheme and user are combined.
 $res = GET '/scheme-all/index.html', Authorization => $alice;
@@ -65,6 +65,9 @@ $res = GET '/scheme-all/index.html',
     Authorization => basic(bob => $AuthGateTest::PASSWORD{bob});
 ok t_cmp($res->code, 200,
          '<RequireAll> auth-scheme basic + user bob lets bob in');
-$res = GET '/scheme-any/index.html', Authorization => $alice;
+($res, $log) = watch_log(sub {
+    GET '/scheme-any/index.html', Authorization => $alice });
 ok t_cmp($res->code, 200,
          '<RequireAny> auth-scheme bearer or user alice lets alice in');
+ok t_cmp(scalar(grep { /AG00310/ } @$log), 0,
+         'the auth-scheme line that refused her is no denial in the log');
