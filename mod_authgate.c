@@ -51,7 +51,8 @@ static int nothing_set(const authgate_dir_conf *c)
            c->digest_algorithms == NULL &&
            c->digest_qop == AUTHGATE_UNSET &&
            c->nonce_lifetime == AUTHGATE_UNSET && c->user_file == NULL &&
-           c->bearer == NULL && c->revocation == NULL;
+           c->bearer == NULL && c->revocation == NULL &&
+           c->failure_limit == NULL;
 }
 
 /* A directive set in the inner section wins; one not set there is
@@ -82,6 +83,7 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     conf->user_file = MERGE_PTR(user_file);
     conf->bearer = authgate_bearer_merge(p, base->bearer, add->bearer);
     conf->revocation = MERGE_PTR(revocation);
+    conf->failure_limit = MERGE_PTR(failure_limit);
     return conf;
 }
 
@@ -166,8 +168,13 @@ static const command_rec authgate_cmds[] = {
                   OR_AUTHCFG, "seconds after which a Digest nonce is stale"),
     AP_INIT_TAKE1("AuthGateUserFile", authgate_set_user_file, NULL,
                   OR_AUTHCFG, "the authgate provider's user file"),
+    AP_INIT_TAKE_ARGV("AuthGateFailureLimit", authgate_set_failure_limit,
+                      NULL, OR_AUTHCFG,
+                      "off, or COUNT SECONDS [LOCKOUT]: failed credentials "
+                      "a client address may send before it gets 429"),
     AP_INIT_TAKE1("AuthGateStateStore", authgate_set_state_store, NULL,
-                  RSRC_CONF, "where nonce-counts live: shm[:size]"),
+                  RSRC_CONF, "where nonce-counts and failure counts live: "
+                  "shm[:size]"),
     AP_INIT_TAKE1("AuthGateNonceSecret", authgate_set_nonce_secret, NULL,
                   RSRC_CONF, "HMAC key of Digest nonces: file:/path"),
     /* Bearer (mod_authgate_bearer.c) */

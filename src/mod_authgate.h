@@ -76,6 +76,8 @@ typedef struct {
     authgate_bearer_conf *bearer;         /* AuthGateJWT*, AuthGateUserClaim,
                                              ..., AuthGateClaimEnv */
     struct ag_reloader *revocation;       /* AuthGateRevocationFile */
+    const struct ag_failure_limit *failure_limit; /* AuthGateFailureLimit;
+                                             a COUNT of 0: set to off */
 } authgate_dir_conf;
 
 /* Server configuration; the directives marked *server* in SPEC.md are
@@ -419,6 +421,23 @@ authn_status authgate_userfile_by_userhash(request_rec *r,
                                            const char **user,
                                            const char **hex);
 
+
+/* mod_authgate_failure.c: AuthGateFailureLimit. */
+const char *authgate_set_failure_limit(cmd_parms *cmd, void *dconf, int argc,
+                                       char *const argv[]);
+/* How many seconds R's client is still locked out for under CONF's limit
+ * (0: it is not, or there is no limit), into *SECONDS; anything but
+ * APR_SUCCESS when the state store could not answer (logged). */
+apr_status_t authgate_failure_locked(request_rec *r,
+                                     const authgate_dir_conf *conf,
+                                     unsigned *seconds);
+/* Counts a denial for REASON of R's credentials, where CONF has a limit and
+ * REASON counts; *SECONDS is the lockout that this failure started (or
+ * that was in force), else 0.  Anything but APR_SUCCESS when the store
+ * could not answer (logged). */
+apr_status_t authgate_failure_note(request_rec *r,
+                                   const authgate_dir_conf *conf,
+                                   ag_reason reason, unsigned *seconds);
 
 /* mod_authgate_shm.c: the state store and the nonce secret, shared by
  * every process of the server and kept across graceful restarts. */

@@ -93,11 +93,37 @@ static void log_denial(request_rec *r, ag_scheme_id scheme,
                   res->issuer ? " iss=" : "", res->issuer ? res->issuer : "");
 }
 
+/* AuthGateFailureLimit: R's client is locked out for SECONDS more; RES
+ * says what it sent, where that is known. */
+static int too_many(request_rec *r, ag_scheme_id scheme,
+                    const authgate_result *res, unsigned seconds)
+{
+    authgate_result told = *res;
+
+    told.reason = AG_R_LOCKED_OUT;
+    log_denial(r, scheme, &told);
+    apr_table_setn(r->err_headers_out, "Retry-After",
+                   apr_psprintf(r->pool, "%u", seconds));
+    return HTTP_TOO_MANY_REQUESTS;
+}
+
 static int deny(request_rec *r, const authgate_dir_conf *conf,
                 ag_scheme_id scheme, const authgate_result *res)
 {
     authgate_result told = *res;
     int status = res->status != 0 ? res->status : HTTP_UNAUTHORIZED;
+    unsigned locked_for;
+
+    /* The failure that makes too many is answered 429 itself; one that
+     * cannot be counted is not let go uncounted: 503. */
+    if (authgate_failure_note(r, conf, res->reason, &locked_for) !=
+        APR_SUCCESS) {
+        told.reason = AG_R_BACKEND_UNAVAILABLE;
+        status = HTTP_SERVICE_UNAVAILABLE;
+    }
+    else if (locked_for > 0) {
+        return too_many(r, scheme, res, locked_for);
+    }
 
     /* Every 401 carries a challenge.  Where none can be made (Digest
      * alone, and no nonce: AG00418 says why), the client is told to come
@@ -271,11 +297,18 @@ int authgate_check_authn(request_rec *r)
     ag_credentials *cred = NULL;
     ag_scheme_id id = AG_SCHEME_NONE;
     authgate_result res = {0};
+    unsigned locked_for;
     apr_status_t rv;
 
     if (!is_ours(r))
         return DECLINED;
     conf = ap_get_module_config(r->per_dir_config, &authgate_module);
+    if (authgate_failure_locked(r, conf, &locked_for) != APR_SUCCESS)
+        return deny_reason(r, conf, AG_SCHEME_NONE,
+                           AG_R_BACKEND_UNAVAILABLE,
+                           HTTP_SERVICE_UNAVAILABLE);
+    if (locked_for > 0)
+        return too_many(r, AG_SCHEME_NONE, &res, locked_for);
     schemes = authgate_effective_schemes(conf);
     value = apr_table_get(r->headers_in, is_proxy(r) ? "Proxy-Authorization"
                                                      : "Authorization");
