@@ -267,6 +267,11 @@ static void register_hooks(apr_pool_t *p)
                        APR_HOOK_MIDDLE);
     ap_hook_child_init(authgate_bearer_child_init, NULL, NULL,
                        APR_HOOK_MIDDLE);
+    /* The authgate-status handler; its counters are made with the
+     * configuration. */
+    ap_hook_post_config(authgate_metrics_post_config, NULL, NULL,
+                        APR_HOOK_MIDDLE);
+    ap_hook_handler(authgate_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
     /* Marks the requests that authz granted; logs a refusal whose answer
      * is a local ErrorDocument. */
     ap_hook_fixups(authgate_bearer_fixups, NULL, NULL, APR_HOOK_FIRST);

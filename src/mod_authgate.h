@@ -439,6 +439,22 @@ apr_status_t authgate_failure_note(request_rec *r,
                                    const authgate_dir_conf *conf,
                                    ag_reason reason, unsigned *seconds);
 
+/* mod_authgate_metrics.c: the authgate-status handler and its counters,
+ * shared by every process of the server. */
+#define AUTHGATE_STATUS_HANDLER "authgate-status"
+int authgate_metrics_post_config(apr_pool_t *pconf, apr_pool_t *plog,
+                                 apr_pool_t *ptemp, server_rec *s);
+/* One authentication decision for SCHEME (AG_SCHEME_NONE: none). */
+void authgate_metrics_request(ag_scheme_id scheme, int granted);
+/* One denial logged with REASON. */
+void authgate_metrics_denial(ag_reason reason);
+/* A file of keys, users or revocations re-read after a change. */
+void authgate_metrics_reload(void);
+/* A Bearer token found verified in the cache (HIT), or not. */
+void authgate_metrics_token_cache(int hit);
+/* handler: SetHandler authgate-status. */
+int authgate_status_handler(request_rec *r);
+
 /* mod_authgate_shm.c: the state store and the nonce secret, shared by
  * every process of the server and kept across graceful restarts. */
 const char *authgate_set_state_store(cmd_parms *cmd, void *dconf,

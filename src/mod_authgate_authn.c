@@ -82,6 +82,8 @@ static int add_challenges(request_rec *r, const authgate_dir_conf *conf,
 static void log_denial(request_rec *r, ag_scheme_id scheme,
                        const authgate_result *res)
 {
+    authgate_metrics_request(scheme, 0);
+    authgate_metrics_denial(res->reason);
     apr_table_setn(r->subprocess_env, "AUTHGATE_ERROR",
                    ag_reason_name(res->reason));
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
@@ -245,6 +247,7 @@ static void grant(request_rec *r, ag_scheme_id scheme,
     apr_table_t *env = r->subprocess_env;
     int fresh = apr_is_empty_table(env);
 
+    authgate_metrics_request(scheme, 1);
     st->scheme = scheme;
     st->scope = res->scope;
     st->claims = res->claims;

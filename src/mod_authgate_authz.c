@@ -17,6 +17,7 @@
 static void log_refusal(request_rec *r, const char *what, ag_reason reason,
                         const char *scheme)
 {
+    authgate_metrics_denial(reason);
     ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                   "AG00310: Require %s refused reason=%s scheme=%s client=%s "
                   "user=%s", what, ag_reason_name(reason), scheme,

@@ -831,13 +831,22 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
     }
     sets = keysets(r, bc);
     memo = connection_memo(r);
-    if (!from_memo(r, bc, memo, token, len, sets, n, res, &jti)) {
+    if (from_memo(r, bc, memo, token, len, sets, n, res, &jti)) {
+        authgate_metrics_token_cache(1);
+    }
+    else {
         cached = token_cache != NULL && ag_token_cache_key(token, len, key);
-        if ((!cached ||
-             !from_cache(r, bc, memo, token, len, key, sets, n, res, &jti)) &&
-            !verify_fresh(r, bc, &pol, token, len, sets, n,
-                          cached ? key : NULL, res, &jti))
-            return;
+        if (cached &&
+            from_cache(r, bc, memo, token, len, key, sets, n, res, &jti)) {
+            authgate_metrics_token_cache(1);
+        }
+        else {
+            if (token_cache != NULL)
+                authgate_metrics_token_cache(0);
+            if (!verify_fresh(r, bc, &pol, token, len, sets, n,
+                              cached ? key : NULL, res, &jti))
+                return;
+        }
     }
     if (jti != NULL &&
         (reason = ag_jwt_check_revoked(authgate_revocation(r, conf), jti,

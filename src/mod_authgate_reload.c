@@ -45,10 +45,12 @@ void *authgate_reload_acquire(request_rec *r, struct ag_reloader *rl,
     const char *err = NULL;
     ag_reload_gen *gen = ag_reloader_acquire(rl, apr_time_now(), &ev, &err);
 
-    if (ev == AG_RELOAD_DONE)
+    if (ev == AG_RELOAD_DONE) {
+        authgate_metrics_reload();
         ap_log_rerror(APLOG_MARK, APLOG_INFO, 0, r,
                       "AG00301: %s %s: reloaded", directive,
                       ag_reloader_path(rl));
+    }
     else if (ev == AG_RELOAD_FAILED)
         ap_log_rerror(APLOG_MARK, APLOG_WARNING, 0, r,
                       "AG00302: %s %s: %s; the last good version stays in "
