@@ -2,7 +2,6 @@
  * buckets, and its lockout (ag_failure.h). */
 #include <stdlib.h>
 #include <string.h>
-
 #include <strings.h>
 
 #include <apr_strings.h>

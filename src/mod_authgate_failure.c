@@ -4,6 +4,7 @@
  * the server counts into one; a store that cannot answer fails closed
  * (503), as it does for Digest. */
 #include <apr_strings.h>
+#include <http_request.h>
 
 #include "ag_failure.h"
 #include "mod_authgate.h"
@@ -25,12 +26,17 @@ const char *authgate_set_failure_limit(cmd_parms *cmd, void *dconf, int argc,
     return NULL;
 }
 
-/* The limit in force for CONF, or NULL. */
-static const ag_failure_limit *limit_of(const authgate_dir_conf *conf)
+/* The limit in force for R under CONF, or NULL.  Only the request the
+ * client sent counts and is judged: a subrequest or an internal redirect
+ * (an ErrorDocument) goes with it. */
+static const ag_failure_limit *limit_of(request_rec *r,
+                                        const authgate_dir_conf *conf)
 {
     const ag_failure_limit *lim = conf->failure_limit;
 
-    return lim != NULL && lim->count > 0 ? lim : NULL;
+    if (lim == NULL || lim->count == 0 || !ap_is_initial_req(r))
+        return NULL;
+    return lim;
 }
 
 typedef struct {
@@ -85,7 +91,7 @@ apr_status_t authgate_failure_locked(request_rec *r,
     apr_status_t rv;
 
     *seconds = 0;
-    op.lim = limit_of(conf);
+    op.lim = limit_of(r, conf);
     if (op.lim == NULL)
         return APR_SUCCESS;
     op.now = apr_time_now();
@@ -102,7 +108,7 @@ apr_status_t authgate_failure_note(request_rec *r,
     apr_status_t rv;
 
     *seconds = 0;
-    op.lim = limit_of(conf);
+    op.lim = limit_of(r, conf);
     if (op.lim == NULL || !ag_failure_counts(reason))
         return APR_SUCCESS;
     op.now = apr_time_now();
