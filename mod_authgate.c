@@ -272,11 +272,15 @@ static void register_hooks(apr_pool_t *p)
     ap_hook_post_config(authgate_metrics_post_config, NULL, NULL,
                         APR_HOOK_MIDDLE);
     ap_hook_handler(authgate_status_handler, NULL, NULL, APR_HOOK_MIDDLE);
-    /* Marks the requests that authz granted; logs a refusal whose answer
-     * is a local ErrorDocument. */
+    /* Marks the requests that authz granted; logs a refusal by the gate's
+     * Require lines once it is final (answered by a local ErrorDocument,
+     * or by an error response). */
+    ap_hook_fixups(authgate_authz_fixups, NULL, NULL, APR_HOOK_FIRST);
+    ap_hook_insert_error_filter(authgate_authz_insert_error_filter, NULL,
+                                NULL, APR_HOOK_MIDDLE);
+    /* A 403 from authz for a Bearer request gets insufficient_scope (its
+     * ErrorDocument too). */
     ap_hook_fixups(authgate_bearer_fixups, NULL, NULL, APR_HOOK_FIRST);
-    /* Logs a refusal by the gate's Require lines once it is final; a 403
-     * from authz for a Bearer request gets insufficient_scope. */
     ap_hook_insert_error_filter(authgate_bearer_insert_error_filter, NULL,
                                 NULL, APR_HOOK_MIDDLE);
     /* Lets a CORS preflight through where only a user is missing: after

@@ -120,11 +120,11 @@ typedef struct {
      * (mod_authgate_bearer.c): */
     const char *refused_scopes; /* of the `Require scope` lines that
                                    refused, space-separated, or NULL */
-    int refused;                /* a Require line of the gate refused */
     int authorized;             /* authz granted: the fixups hook ran */
     /* for the one log line of a refusal that turned out final
      * (mod_authgate_authz.c): */
-    const char *refused_lines;  /* "scope a b; claim", or NULL */
+    const char *refused_lines;  /* the Require lines of the gate that
+                                   refused, "scope a b; claim", or NULL */
     ag_reason refused_reason;   /* the last refusing line's */
     int refusal_logged;
 } authgate_request_state;
@@ -214,11 +214,12 @@ const struct cJSON *authgate_claims_get(authgate_claims *c, apr_pool_t *p);
 const struct cJSON *authgate_request_claims(request_rec *r);
 /* Warns when another module owns the authz provider name `claim`. */
 void authgate_check_claim_provider(server_rec *s);
-/* AUTHED, whose answer is an error or an ErrorDocument, was refused by
- * Require lines of the gate: the one log line of that refusal (AG00310).
- * A line that refused inside a <RequireAny> that another line granted is
- * no denial, and is not logged at info. */
-void authgate_log_refusal(request_rec *authed);
+/* fixups: authz granted R (what a refused Require line noted does not
+ * apply); for a local ErrorDocument, the log line of the refusal it
+ * answers.  insert_error_filter: the log line of a refusal by the gate's
+ * Require lines (AG00310), once and only when it is final. */
+int authgate_authz_fixups(request_rec *r);
+void authgate_authz_insert_error_filter(request_rec *r);
 
 /* mod_authgate_bearer.c: the directives of the Bearer scheme, the merge
  * of their configuration, and its hooks. */
@@ -255,13 +256,10 @@ int authgate_bearer_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
                                apr_pool_t *ptemp);
 /* child_init: the process's verified-token cache. */
 void authgate_bearer_child_init(apr_pool_t *pchild, server_rec *s);
-/* fixups: authz granted R (and what a refused Require line noted does
- * not apply); for an ErrorDocument, the log line of a refusal and, of a
- * 403, the challenge below. */
+/* fixups: for the ErrorDocument of a 403, the challenge below. */
 int authgate_bearer_fixups(request_rec *r);
-/* insert_error_filter: the log line of a refusal by the gate's Require
- * lines; a 403 for a Bearer request that authz refused carries the
- * insufficient_scope challenge. */
+/* insert_error_filter: a 403 for a Bearer request that authz refused
+ * carries the insufficient_scope challenge. */
 void authgate_bearer_insert_error_filter(request_rec *r);
 /* A `Require scope` line refused R: its scopes SCOPES (which outlive R)
  * are named in that challenge. */

@@ -25,7 +25,7 @@ static void log_refusal(request_rec *r, const char *what, ag_reason reason,
 }
 
 /* A refusal by one of our Require lines: noted for the log, which is
- * written only should the refusal be final (authgate_log_refusal), and
+ * written only should the refusal be final (log_final_refusal), and
  * for AUTHGATE_ERROR (the fixups hook takes it back should authz grant).
  * Where the gate did not authenticate R there is nothing to note it in,
  * and it is logged at once. */
@@ -41,7 +41,6 @@ static authz_status refuse(request_rec *r, ag_reason reason,
         log_refusal(r, what, reason, "-");
         return AUTHZ_DENIED;
     }
-    st->refused = 1;
     st->refused_reason = reason;
     st->refused_lines = st->refused_lines == NULL
         ? what : apr_pstrcat(r->pool, st->refused_lines, "; ", what, NULL);
@@ -51,16 +50,43 @@ static authz_status refuse(request_rec *r, ag_reason reason,
     return AUTHZ_DENIED;
 }
 
-void authgate_log_refusal(request_rec *authed)
+/* AUTHED, whose answer is an error or an ErrorDocument: when Require
+ * lines of the gate refused it, the one log line of that refusal.  A line
+ * that refused inside a <RequireAny> that another line granted is no
+ * denial: AUTHED was authorized. */
+static void log_final_refusal(request_rec *authed)
 {
     authgate_request_state *st = ap_get_module_config(authed->request_config,
                                                       &authgate_module);
 
-    if (st == NULL || !st->refused || st->authorized || st->refusal_logged)
+    if (st == NULL || st->refused_lines == NULL || st->authorized ||
+        st->refusal_logged)
         return;
     st->refusal_logged = 1;
     log_refusal(authed, st->refused_lines, st->refused_reason,
                 ag_scheme_lname(st->scheme));
+}
+
+int authgate_authz_fixups(request_rec *r)
+{
+    authgate_request_state *st = ap_get_module_config(r->request_config,
+                                                      &authgate_module);
+
+    /* a local ErrorDocument, served by this internal redirect */
+    if (r->prev != NULL)
+        log_final_refusal(r->prev);
+    if (st == NULL)
+        return DECLINED;
+    st->authorized = 1;
+    /* authz granted: what a refused Require line noted does not apply */
+    if (st->refused_lines != NULL)
+        apr_table_unset(r->subprocess_env, "AUTHGATE_ERROR");
+    return DECLINED;
+}
+
+void authgate_authz_insert_error_filter(request_rec *r)
+{
+    log_final_refusal(r);
 }
 
 /* --- Require auth-scheme s… ------------------------------------------ */

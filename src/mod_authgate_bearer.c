@@ -462,29 +462,16 @@ static void forbidden(request_rec *r, request_rec *authed)
 
 void authgate_bearer_insert_error_filter(request_rec *r)
 {
-    authgate_log_refusal(r);
     if (r->status == HTTP_FORBIDDEN)
         forbidden(r, r);
 }
 
 int authgate_bearer_fixups(request_rec *r)
 {
-    authgate_request_state *st;
-
     /* a local ErrorDocument: ap_send_error_response does not run for the
      * 403, the page is served by this internal redirect */
-    if (r->prev != NULL) {
-        authgate_log_refusal(r->prev);
-        if (r->status == HTTP_FORBIDDEN)
-            forbidden(r, r->prev);
-    }
-    st = state_of(r);
-    if (st == NULL)
-        return DECLINED;
-    st->authorized = 1;
-    /* authz granted: what a refused Require line noted does not apply */
-    if (st->refused)
-        apr_table_unset(r->subprocess_env, "AUTHGATE_ERROR");
+    if (r->prev != NULL && r->status == HTTP_FORBIDDEN)
+        forbidden(r, r->prev);
     return DECLINED;
 }
 

@@ -10,7 +10,7 @@ use lib "$FindBin::Bin/lib";
 use AuthGate::Bearer;
 use AuthGateTestKeys qw(%KEY);
 
-plan tests => 35;
+plan tests => 36;
 
 my $rsa = 'keys/rsa.key';
 my $hs  = 'file:keys/hs.secret';
@@ -62,6 +62,9 @@ case('RequireAny granted by the claim: no insufficient_scope challenge',
 case('RequireAny granted by the claim: the scope line\'s refusal is no denial in the log',
      '/bearer/any/', sign(key => $rsa, claims => claims(tier => 'gold')),
      not_logged => qr/AG00310/);
+case('RequireAny granted by the claim: the application sees no AUTHGATE_ERROR',
+     '/bearer/any/env', sign(key => $rsa, claims => claims(tier => 'gold')),
+     body => qr/\AAUTHGATE_SCHEME=bearer\n(?!.*AUTHGATE_ERROR)/s);
 case('RequireAny refused by both: 403 naming the scope', '/bearer/any/',
      sign(key => $rsa, claims => claims(tier => 'tin')),
      status => 403,
