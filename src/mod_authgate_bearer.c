@@ -809,7 +809,7 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
     ag_jwt_policy pol;
     ag_token_memo *memo;
     ag_reason reason;
-    int n = bc->keys->nelts, cached;
+    int n = bc->keys->nelts, cached = 0, hit;
 
     fill_policy(bc, &pol);
     if (len > pol.max_size) {   /* before hashing or parsing anything */
@@ -818,23 +818,17 @@ static void verify_token(request_rec *r, const authgate_dir_conf *conf,
     }
     sets = keysets(r, bc);
     memo = connection_memo(r);
-    if (from_memo(r, bc, memo, token, len, sets, n, res, &jti)) {
-        authgate_metrics_token_cache(1);
-    }
-    else {
+    hit = from_memo(r, bc, memo, token, len, sets, n, res, &jti);
+    if (!hit) {
         cached = token_cache != NULL && ag_token_cache_key(token, len, key);
-        if (cached &&
-            from_cache(r, bc, memo, token, len, key, sets, n, res, &jti)) {
-            authgate_metrics_token_cache(1);
-        }
-        else {
-            if (token_cache != NULL)
-                authgate_metrics_token_cache(0);
-            if (!verify_fresh(r, bc, &pol, token, len, sets, n,
-                              cached ? key : NULL, res, &jti))
-                return;
-        }
+        hit = cached &&
+              from_cache(r, bc, memo, token, len, key, sets, n, res, &jti);
     }
+    if (token_cache != NULL)
+        authgate_metrics_token_cache(hit);
+    if (!hit && !verify_fresh(r, bc, &pol, token, len, sets, n,
+                              cached ? key : NULL, res, &jti))
+        return;
     if (jti != NULL &&
         (reason = ag_jwt_check_revoked(authgate_revocation(r, conf), jti,
                                        &detail)) != AG_OK) {
