@@ -5,7 +5,6 @@
 #include <strings.h>
 
 #include <apr_strings.h>
-#include <openssl/evp.h>
 
 #include "ag_failure.h"
 #include "ag_hash.h"
@@ -93,21 +92,14 @@ int ag_failure_counts(ag_reason reason)
 void ag_failure_key(const char *client, const ag_failure_limit *lim,
                     unsigned char key[AG_STORE_KEY_LEN])
 {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned char period[4];
-    ag_hash_ctx h;
+    /* an address is at most 45 characters (and a zone); a longer text
+     * cut short still gives one key for one client */
+    char text[128];
+    unsigned char digest[AG_SHA256_LEN];
+    apr_size_t n = apr_snprintf(text, sizeof(text), "%u %s", lim->seconds,
+                                client);
 
-    period[0] = (unsigned char)(lim->seconds >> 24);
-    period[1] = (unsigned char)(lim->seconds >> 16);
-    period[2] = (unsigned char)(lim->seconds >> 8);
-    period[3] = (unsigned char)lim->seconds;
-    memset(digest, 0, sizeof(digest));
-    if (ag_hash_init(&h, AG_MD_SHA256)) {
-        ag_hash_update(&h, period, sizeof(period));
-        ag_hash_update(&h, client, strlen(client));
-        ag_hash_final(&h, digest);
-    }
-    ag_hash_discard(&h);
+    ag_sha256(text, n, digest);
     memcpy(key, digest, AG_STORE_KEY_LEN);
 }
 
@@ -169,17 +161,18 @@ unsigned ag_failure_add(ag_store_record *rec, int found,
     failure_data d;
     apr_uint32_t i;
 
-    if (found)
+    if (found) {
         memcpy(&d, rec->data, sizeof(d));
-    else
+    }
+    else {
         memset(&d, 0, sizeof(d));
-    if (!found || d.top == 0)
         d.top = number;
+    }
     advance(&d, number);
     /* a clock set back counts into the newest bucket */
     if (d.counts[d.top % BUCKETS] < APR_UINT32_MAX)
         d.counts[d.top % BUCKETS]++;
-    for (i = 0; i < span && i <= d.top; i++)
+    for (i = 0; i < span; i++)
         sum += d.counts[(d.top - i) % BUCKETS];
     if (sum > lim->count && d.locked_until <= sec) {
         /* whole seconds, rounded up: never shorter than LOCKOUT */

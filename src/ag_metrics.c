@@ -1,4 +1,5 @@
 /* The authgate-status counters and their Prometheus text (ag_metrics.h). */
+#include <apr_atomic.h>
 #include <apr_strings.h>
 #include <apr_tables.h>
 
@@ -6,12 +7,7 @@
 
 void ag_metrics_inc(apr_uint64_t *c)
 {
-    __atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
-}
-
-static apr_uint64_t read_counter(const apr_uint64_t *c)
-{
-    return __atomic_load_n(c, __ATOMIC_RELAXED);
+    apr_atomic_inc64(c);
 }
 
 void ag_metrics_request(ag_metrics *m, ag_scheme_id scheme, int granted)
@@ -75,14 +71,14 @@ const char *ag_metrics_render(const ag_metrics *m,
             sample(&o, "authgate_requests_total",
                    apr_psprintf(p, "{scheme=\"%s\",outcome=\"%s\"}",
                                 scheme_label(s), outcome[g]),
-                   read_counter(&m->requests[s][g]));
+                   apr_atomic_read64((apr_uint64_t *)&m->requests[s][g]));
     family(&o, "authgate_denials_total", "counter",
            "Denials, by reason code.");
     for (r = AG_OK + 1; r < AG_R__COUNT; r++)
         sample(&o, "authgate_denials_total",
                apr_psprintf(p, "{reason=\"%s\"}",
                             ag_reason_name((ag_reason)r)),
-               read_counter(&m->denials[r]));
+               apr_atomic_read64((apr_uint64_t *)&m->denials[r]));
     if (stats != NULL) {
         family(&o, "authgate_store_entries", "gauge",
                "Records in the state store.");
@@ -98,14 +94,14 @@ const char *ag_metrics_render(const ag_metrics *m,
            "Key, user and revocation files re-read after a change, by "
            "each server process.");
     sample(&o, "authgate_key_reloads_total", NULL,
-           read_counter(&m->key_reloads));
+           apr_atomic_read64((apr_uint64_t *)&m->key_reloads));
     family(&o, "authgate_token_cache_hits_total", "counter",
            "Bearer tokens found verified in the cache.");
     sample(&o, "authgate_token_cache_hits_total", NULL,
-           read_counter(&m->token_cache_hits));
+           apr_atomic_read64((apr_uint64_t *)&m->token_cache_hits));
     family(&o, "authgate_token_cache_misses_total", "counter",
            "Bearer tokens verified because the cache did not hold them.");
     sample(&o, "authgate_token_cache_misses_total", NULL,
-           read_counter(&m->token_cache_misses));
+           apr_atomic_read64((apr_uint64_t *)&m->token_cache_misses));
     return apr_array_pstrcat(p, o.lines, '\0');
 }
