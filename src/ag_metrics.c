@@ -79,13 +79,16 @@ const char *ag_metrics_render(const ag_metrics *m,
                apr_psprintf(p, "{reason=\"%s\"}",
                             ag_reason_name((ag_reason)r)),
                apr_atomic_read64((apr_uint64_t *)&m->denials[r]));
-    if (stats != NULL) {
+    /* what the store holds is left out when it could not be read */
+    if (stats != NULL && !stats->errors_only) {
         family(&o, "authgate_store_entries", "gauge",
                "Records in the state store.");
         sample(&o, "authgate_store_entries", NULL, stats->entries);
         family(&o, "authgate_store_evictions_total", "counter",
                "Live records dropped from the full state store.");
         sample(&o, "authgate_store_evictions_total", NULL, stats->evictions);
+    }
+    if (stats != NULL) {
         family(&o, "authgate_store_errors_total", "counter",
                "State store updates that failed.");
         sample(&o, "authgate_store_errors_total", NULL, stats->errors);

@@ -347,7 +347,15 @@ void ag_store_table_stats(const ag_store_table *t, ag_store_stats *out)
     out->capacity = t->nslots;
     out->evictions = t->evictions;
     out->expired = t->expired;
-    out->errors = t->errors;
+    out->errors = apr_atomic_read32((volatile apr_uint32_t *)&t->errors);
+    out->errors_only = 0;
+}
+
+void ag_store_table_errors_only(const ag_store_table *t, ag_store_stats *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->errors = apr_atomic_read32((volatile apr_uint32_t *)&t->errors);
+    out->errors_only = 1;
 }
 
 void ag_store_table_count_error(ag_store_table *t)
@@ -395,7 +403,10 @@ static void memory_stats(ag_store *st, ag_store_stats *out)
 {
     memory_store *m = st->ctx;
 
-    apr_thread_mutex_lock(m->mutex);
+    if (apr_thread_mutex_lock(m->mutex) != APR_SUCCESS) {
+        ag_store_table_errors_only(m->table, out);
+        return;
+    }
     ag_store_table_stats(m->table, out);
     apr_thread_mutex_unlock(m->mutex);
 }

@@ -61,6 +61,8 @@ typedef struct {
     apr_uint64_t evictions;   /* live records dropped to make room */
     apr_uint64_t expired;     /* expired records dropped */
     apr_uint64_t errors;      /* updates that failed (lock, I/O) */
+    int errors_only;          /* the store could not be locked: only
+                               * errors, which needs no lock, was read */
 } ag_store_stats;
 
 typedef struct ag_store ag_store;
@@ -128,6 +130,9 @@ void ag_store_table_stats(const ag_store_table *t, ag_store_stats *out);
 
 /* Counts a failed update (under no lock: it is atomic). */
 void ag_store_table_count_error(ag_store_table *t);
+/* OUT with errors alone, read without the lock (which could not be
+ * taken), errors_only set. */
+void ag_store_table_errors_only(const ag_store_table *t, ag_store_stats *out);
 
 /* For a warning that the table is too small, at most once every EVERY
  * whichever process sees it: the evictions since the last time this

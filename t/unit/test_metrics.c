@@ -37,7 +37,7 @@ static unsigned count_lines(const char *text, const char *prefix)
 int main(void)
 {
     ag_metrics m;
-    ag_store_stats st = {7, 100, 2, 0, 1};
+    ag_store_stats st = {7, 100, 2, 0, 1, 0};
     const char *text;
 
     memset(&m, 0, sizeof(m));
@@ -90,6 +90,15 @@ int main(void)
        "each family has its TYPE");
     ok(count_lines(text, "# HELP ") == 8, "and its HELP: 8 families");
     ok(text[strlen(text) - 1] == '\n', "the text ends with a newline");
+
+    st.errors_only = 1;
+    st.errors = 4;
+    text = ag_metrics_render(&m, &st, tap_pool());
+    ok(has_line(text, "authgate_store_errors_total 4") &&
+       strstr(text, "authgate_store_entries") == NULL &&
+       strstr(text, "authgate_store_evictions") == NULL,
+       "a store that could not be read: its errors alone, not 0 entries");
+    ok(count_lines(text, "# HELP ") == 6, "six families then");
 
     text = ag_metrics_render(&m, NULL, tap_pool());
     ok(strstr(text, "authgate_store_") == NULL,

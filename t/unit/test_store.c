@@ -164,7 +164,10 @@ static void test_table(void)
        "an expired least-recently-used record makes room as an expiry");
     ag_store_table_count_error(t);
     ag_store_table_stats(t, &st);
-    ok(st.errors == 1, "errors are counted");
+    ok(st.errors == 1 && !st.errors_only, "errors are counted");
+    ag_store_table_errors_only(t, &st);
+    ok(st.errors == 1 && st.errors_only && st.entries == 0 &&
+       st.capacity == 0, "errors alone, when the lock is not held");
 }
 
 /* A table given up for a new one answers any key it lacks as possibly
