@@ -152,7 +152,7 @@ static apr_status_t shm_update(ag_store *st, ag_store_kind kind,
 static void shm_stats(ag_store *st, ag_store_stats *out)
 {
     if (apr_global_mutex_lock(state_mutex) != APR_SUCCESS) {
-        memset(out, 0, sizeof(*out));
+        ag_store_table_errors_only(state_table, out);
         return;
     }
     ag_store_table_stats(state_table, out);
@@ -279,6 +279,26 @@ static int setup_table(server_rec *s, apr_size_t size)
     return OK;
 }
 
+/* Whether the retained mutex still locks.  One whose every lock fails
+ * (a System V semaphore removed by ipcrm, or by systemd-logind's
+ * RemoveIPC=yes) is made anew at the restart, and the table kept: the
+ * children still holding the old one cannot take it, so they never touch
+ * the table while the new ones do.  The old handle stays in the process
+ * pool: destroying it could undo what the old children still use. */
+static int mutex_works(apr_global_mutex_t *m, server_rec *s)
+{
+    apr_status_t rv = apr_global_mutex_lock(m);
+
+    if (rv == APR_SUCCESS) {
+        apr_global_mutex_unlock(m);
+        return 1;
+    }
+    ap_log_error(APLOG_MARK, APLOG_WARNING, rv, s,
+                 "AG00404: the state store's mutex (%s) no longer locks: "
+                 "made anew", apr_global_mutex_name(m));
+    return 0;
+}
+
 int authgate_state_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                apr_pool_t *ptemp, server_rec *s)
 {
@@ -292,6 +312,8 @@ int authgate_state_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     retained = get_retained();
     if (setup_secret(s, pconf) != OK)
         return !OK;
+    if (retained->mutex != NULL && !mutex_works(retained->mutex, s))
+        retained->mutex = NULL;
     if (retained->mutex == NULL) {
         rv = ap_global_mutex_create(&retained->mutex, &retained->mutex_file,
                                     STATE_MUTEX_TYPE, NULL, s,
