@@ -230,6 +230,7 @@ static int post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (ap_state_query(AP_SQ_MAIN_STATE) == AP_SQ_MS_CREATE_PRE_CONFIG)
         return OK;
     authgate_check_forbidden_on_failure(s, ptemp);
+    authgate_check_unused_directives(s, ptemp);
     authgate_check_claim_provider(s);
     return OK;
 }

@@ -337,6 +337,7 @@ const char *authgate_add_basic_provider(cmd_parms *cmd,
 /* mod_authgate_confcheck.c: start-up warnings on the configuration
  * (P for the words read). */
 void authgate_check_forbidden_on_failure(server_rec *s, apr_pool_t *p);
+void authgate_check_unused_directives(server_rec *s, apr_pool_t *p);
 
 /* mod_authgate_apikey.c: API keys from AuthGateApiKeyFile or through
  * AuthGateApiKeyDBD, for the ApiKey scheme and the authgate provider. */

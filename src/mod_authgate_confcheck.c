@@ -1,10 +1,20 @@
-/* Start-up advice on the configuration as written: every section that
- * uses AuthType AuthGate without AuthzSendForbiddenOnFailure On is named
- * once, because there mod_authz_core answers a refused, authenticated
- * request with 401 instead of 403 (SPEC.md, Responses).  Both settings
- * are inherited by the sections written inside a section (<Files> in
- * <Directory>); a section that changes either, to AuthGate without On,
- * is named.  Values are read as httpd reads them, quoted or not. */
+/* Start-up advice on the configuration as written.
+ *
+ * Every section that uses AuthType AuthGate without
+ * AuthzSendForbiddenOnFailure On is named once, because there
+ * mod_authz_core answers a refused, authenticated request with 401
+ * instead of 403 (SPEC.md, Responses).  Both settings are inherited by
+ * the sections written inside a section (<Files> in <Directory>); a
+ * section that changes either, to AuthGate without On, is named.
+ *
+ * A configuration with per-directory AuthGate directives but no
+ * AuthType AuthGate anywhere, no .htaccess that may set it and no use of
+ * the authgate provider gets them all for nothing: the first is named.
+ * Whether one section's directives reach a section of AuthType AuthGate
+ * is not judged: <Location /api/v2> inherits from <Location /api>, which
+ * the tree does not show.
+ *
+ * Values are read as httpd reads them, quoted or not. */
 #include <strings.h>
 
 #include "mod_authgate.h"
@@ -61,4 +71,81 @@ static void walk(const ap_directive_t *node, int gate_above, int on_above,
 void authgate_check_forbidden_on_failure(server_rec *s, apr_pool_t *p)
 {
     walk(ap_conftree, 0, 0, s, p);
+}
+
+/* --- AuthGate directives that nothing uses -------------------------------- */
+
+typedef struct {
+    int gate;       /* AuthType AuthGate is set somewhere */
+    int other_use;  /* .htaccess may set it, or the authgate provider,
+                     * which reads the directives, is named */
+    const ap_directive_t *first;    /* the first per-directory AuthGate
+                                     * directive */
+    int count;      /* how many there are */
+} gate_usage;
+
+/* Whether WORD is one of the words of ARGS, in any case. */
+static int has_word(const char *args, const char *word, apr_pool_t *p)
+{
+    const char *w;
+
+    if (args == NULL)
+        return 0;
+    while (*(w = ap_getword_conf(p, &args)) != '\0')
+        if (strcasecmp(w, word) == 0)
+            return 1;
+    return 0;
+}
+
+/* Whether NAME is one of this module's directives that a directory
+ * configuration takes. */
+static int per_directory(const char *name)
+{
+    const command_rec *cmd;
+
+    for (cmd = authgate_module.cmds; cmd->name != NULL; cmd++)
+        if (strcasecmp(cmd->name, name) == 0)
+            return (cmd->req_override & (OR_AUTHCFG | ACCESS_CONF)) != 0;
+    return 0;
+}
+
+static void survey(const ap_directive_t *node, gate_usage *u, apr_pool_t *p)
+{
+    for (; node != NULL; node = node->next) {
+        const char *name = node->directive;
+
+        if (strcasecmp(name, "AuthType") == 0)
+            u->gate |= strcasecmp(first_arg(node, p), AUTHGATE_AUTH_TYPE) == 0;
+        else if (strcasecmp(name, "AllowOverride") == 0)
+            u->other_use |= has_word(node->args, "All", p) ||
+                            has_word(node->args, "AuthConfig", p);
+        else if (strcasecmp(name, "AllowOverrideList") == 0)
+            u->other_use |= has_word(node->args, "AuthType", p);
+        else if (strncasecmp(name, "AuthGate", 8) == 0) {
+            if (per_directory(name) && u->count++ == 0)
+                u->first = node;
+        }
+        /* AuthBasicProvider, AuthDigestProvider, <AuthnProviderAlias>,
+         * AuthnCacheProvideFor: stock modules that call the provider */
+        else if (ap_strcasestr(name, "Provide") != NULL)
+            u->other_use |= has_word(node->args, AUTHGATE_PROVIDER_NAME, p);
+        survey(node->first_child, u, p);
+    }
+}
+
+void authgate_check_unused_directives(server_rec *s, apr_pool_t *p)
+{
+    gate_usage u = {0};
+
+    survey(ap_conftree, &u, p);
+    if (u.first == NULL || u.gate || u.other_use)
+        return;
+    ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
+                 "AG00006: %s at %s:%d%s: no section sets AuthType AuthGate, "
+                 "no .htaccess may (AllowOverride AuthConfig) and no "
+                 "provider line names authgate, so %s", u.first->directive,
+                 u.first->filename, u.first->line_num,
+                 u.count > 1 ? apr_psprintf(p, " and %d more AuthGate "
+                                            "directives", u.count - 1) : "",
+                 u.count > 1 ? "they have no effect" : "it has no effect");
 }
