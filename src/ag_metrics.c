@@ -80,7 +80,7 @@ const char *ag_metrics_render(const ag_metrics *m,
                             ag_reason_name((ag_reason)r)),
                apr_atomic_read64((apr_uint64_t *)&m->denials[r]));
     /* what the store holds is left out when it could not be read */
-    if (stats != NULL && !stats->errors_only) {
+    if (!stats->errors_only) {
         family(&o, "authgate_store_entries", "gauge",
                "Records in the state store.");
         sample(&o, "authgate_store_entries", NULL, stats->entries);
@@ -88,11 +88,9 @@ const char *ag_metrics_render(const ag_metrics *m,
                "Live records dropped from the full state store.");
         sample(&o, "authgate_store_evictions_total", NULL, stats->evictions);
     }
-    if (stats != NULL) {
-        family(&o, "authgate_store_errors_total", "counter",
-               "State store updates that failed.");
-        sample(&o, "authgate_store_errors_total", NULL, stats->errors);
-    }
+    family(&o, "authgate_store_errors_total", "counter",
+           "State store updates that failed.");
+    sample(&o, "authgate_store_errors_total", NULL, stats->errors);
     family(&o, "authgate_key_reloads_total", "counter",
            "Key, user and revocation files re-read after a change, by "
            "each server process.");

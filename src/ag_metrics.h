@@ -34,7 +34,7 @@ void ag_metrics_request(ag_metrics *m, ag_scheme_id scheme, int granted);
 /* One denial for REASON (authentication's, or a final authz refusal). */
 void ag_metrics_denial(ag_metrics *m, ag_reason reason);
 
-/* The text of M and of the store's STATS (NULL: no store), made in P. */
+/* The text of M and of the store's STATS, made in P. */
 const char *ag_metrics_render(const ag_metrics *m,
                               const ag_store_stats *stats, apr_pool_t *p);
 

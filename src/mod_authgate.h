@@ -465,7 +465,9 @@ int authgate_state_pre_config(apr_pool_t *pconf, apr_pool_t *plog,
 int authgate_state_post_config(apr_pool_t *pconf, apr_pool_t *plog,
                                apr_pool_t *ptemp, server_rec *s);
 void authgate_state_child_init(apr_pool_t *p, server_rec *s);
-/* The store, or NULL when it cannot answer (requests needing it get 503). */
+/* The store.  Where it cannot answer (its mutex not reattached in this
+ * child, or its lock failing) every update fails: requests needing it get
+ * 503. */
 ag_store *authgate_state_store(void);
 /* The nonce secret in force, or NULL before post_config. */
 const ag_nonce_secret *authgate_nonce_secret(void);

@@ -463,18 +463,10 @@ static void use_count(request_rec *r, const authgate_dir_conf *conf,
                       const ag_digest_request *req,
                       const ag_nonce_info *info, authgate_result *res)
 {
-    ag_store *store = authgate_state_store();
     ag_nc_verdict verdict;
     apr_status_t rv;
 
-    if (store == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "AG00412: the state store is unavailable: Digest "
-                      "nonce-counts cannot be checked");
-        refuse(res, AG_R_BACKEND_UNAVAILABLE, HTTP_SERVICE_UNAVAILABLE);
-        return;
-    }
-    rv = ag_nonce_count_use(store, info, req->nc,
+    rv = ag_nonce_count_use(authgate_state_store(), info, req->nc,
                             info->issued + lifetime(conf), apr_time_now(),
                             &verdict);
     if (rv != APR_SUCCESS) {

@@ -67,12 +67,6 @@ static apr_status_t run(request_rec *r, failure_op *op)
     unsigned char key[AG_STORE_KEY_LEN];
     apr_status_t rv;
 
-    if (store == NULL) {
-        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r,
-                      "AG00601: the state store is unavailable: "
-                      "AuthGateFailureLimit cannot count");
-        return APR_EGENERAL;
-    }
     ag_failure_key(r->useragent_ip, op->lim, key);
     rv = store->update(store, AG_STORE_KIND_FAILURE, key, op->now,
                        failure_update, op);

@@ -87,7 +87,7 @@ void authgate_metrics_token_cache(int hit)
 
 int authgate_status_handler(request_rec *r)
 {
-    ag_store *store;
+    ag_store *store = authgate_state_store();
     ag_store_stats stats;
 
     if (r->handler == NULL || strcmp(r->handler, AUTHGATE_STATUS_HANDLER))
@@ -97,13 +97,10 @@ int authgate_status_handler(request_rec *r)
         return HTTP_METHOD_NOT_ALLOWED;
     if (metrics == NULL)
         return HTTP_SERVICE_UNAVAILABLE;
-    store = authgate_state_store();
-    if (store != NULL)
-        store->stats(store, &stats);
+    store->stats(store, &stats);
     ap_set_content_type(r, "text/plain; version=0.0.4; charset=utf-8");
     apr_table_setn(r->headers_out, "Cache-Control", "no-store");
     if (!r->header_only)
-        ap_rputs(ag_metrics_render(metrics, store != NULL ? &stats : NULL,
-                                   r->pool), r);
+        ap_rputs(ag_metrics_render(metrics, &stats, r->pool), r);
     return OK;
 }

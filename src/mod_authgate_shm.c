@@ -13,6 +13,8 @@
  * stale=true once, and the old table is given up (ag_store_table_retire)
  * so that the old children do not take nonces first used under the new
  * one for new. */
+#include <string.h>
+
 #include <apr_shm.h>
 #include <apr_global_mutex.h>
 
@@ -49,8 +51,13 @@ typedef struct {
 static retained_state *retained;
 static apr_global_mutex_t *state_mutex;  /* this process's handle */
 static ag_store_table *state_table;
-static ag_store shm_store;
-static int store_usable;
+static apr_status_t shm_update(ag_store *st, ag_store_kind kind,
+                               const unsigned char *key, apr_time_t now,
+                               ag_store_update_fn fn, void *baton);
+static void shm_stats(ag_store *st, ag_store_stats *out);
+/* Its ctx, the server its warnings go to, is set in post_config. */
+static ag_store shm_store = {"shm", shm_update, shm_stats, NULL};
+static int store_usable;  /* this process has the table and its mutex */
 static ag_nonce_secret nonce_secret;
 static int secret_set;
 
@@ -129,12 +136,19 @@ static apr_status_t shm_update(ag_store *st, ag_store_kind kind,
                                const unsigned char *key, apr_time_t now,
                                ag_store_update_fn fn, void *baton)
 {
-    apr_status_t rv = apr_global_mutex_lock(state_mutex);
+    apr_status_t rv;
     ag_store_stats stats;
     apr_uint64_t dropped;
 
+    /* A child that could not reattach the mutex (AG00402), or a store
+     * never made, answers nothing; the caller logs it and fails closed. */
+    if (!store_usable) {
+        if (state_table != NULL)
+            ag_store_table_count_error(state_table);
+        return APR_ENOLOCK;
+    }
+    rv = apr_global_mutex_lock(state_mutex);
     if (rv != APR_SUCCESS) {
-        /* the caller logs it and fails closed */
         ag_store_table_count_error(state_table);
         return rv;
     }
@@ -151,7 +165,13 @@ static apr_status_t shm_update(ag_store *st, ag_store_kind kind,
 
 static void shm_stats(ag_store *st, ag_store_stats *out)
 {
-    if (apr_global_mutex_lock(state_mutex) != APR_SUCCESS) {
+    if (state_table == NULL) {
+        memset(out, 0, sizeof(*out));
+        out->errors_only = 1;
+        return;
+    }
+    if (!store_usable ||
+        apr_global_mutex_lock(state_mutex) != APR_SUCCESS) {
         ag_store_table_errors_only(state_table, out);
         return;
     }
@@ -161,7 +181,7 @@ static void shm_stats(ag_store *st, ag_store_stats *out)
 
 ag_store *authgate_state_store(void)
 {
-    return store_usable ? &shm_store : NULL;
+    return &shm_store;
 }
 
 const ag_nonce_secret *authgate_nonce_secret(void)
@@ -327,10 +347,7 @@ int authgate_state_post_config(apr_pool_t *pconf, apr_pool_t *plog,
     if (setup_table(s, size) != OK)
         return !OK;
     state_mutex = retained->mutex;
-    shm_store.name = "shm";
-    shm_store.update = shm_update;
-    shm_store.stats = shm_stats;
-    shm_store.ctx = s;          /* the server its warnings go to */
+    shm_store.ctx = s;
     store_usable = 1;
     return OK;
 }
