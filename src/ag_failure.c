@@ -1,6 +1,5 @@
 /* AuthGateFailureLimit: the count of a client's failed credentials, in
  * buckets, and its lockout (ag_failure.h). */
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -8,6 +7,7 @@
 
 #include "ag_failure.h"
 #include "ag_hash.h"
+#include "ag_number.h"
 
 #define BUCKETS 32
 
@@ -29,13 +29,9 @@ typedef char failure_data_fits[sizeof(failure_data) <= AG_STORE_DATA_LEN
 static int parse_uint(const char *s, unsigned min, unsigned max,
                       unsigned *out)
 {
-    char *end;
-    unsigned long v;
+    apr_int64_t v;
 
-    if (*s < '0' || *s > '9')
-        return 0;
-    v = strtoul(s, &end, 10);
-    if (*end != '\0' || v < min || v > max)
+    if (!ag_number_parse(s, min, max, &v))
         return 0;
     *out = (unsigned)v;
     return 1;

@@ -3,7 +3,6 @@
  * the keys and policy of a location, the verified-token cache, and the
  * answers RFC 6750 §3 asks for.  The checks themselves are the pure core's
  * (ag_jwt.c); this file only feeds them. */
-#include <errno.h>
 #include <string.h>
 #include <strings.h>
 
@@ -17,6 +16,7 @@
 #include "ag_hash.h"
 #include "ag_jwk.h"
 #include "ag_jwt.h"
+#include "ag_number.h"
 #include "ag_token_cache.h"
 #include "ag_token_memo.h"
 #include "mod_authgate.h"
@@ -276,16 +276,10 @@ static const char *parse_number(cmd_parms *cmd, const char *arg,
                                 apr_int64_t lo, apr_int64_t hi,
                                 apr_int64_t *out)
 {
-    char *end;
-    apr_int64_t v;
-
-    errno = 0;
-    v = apr_strtoi64(arg, &end, 10);
-    if (errno != 0 || end == arg || *end != '\0' || v < lo || v > hi)
+    if (!ag_number_parse(arg, lo, hi, out))
         return apr_psprintf(cmd->pool, "%s: '%s' is not a number from %"
                             APR_INT64_T_FMT " to %" APR_INT64_T_FMT,
                             cmd->cmd->name, arg, lo, hi);
-    *out = v;
     return NULL;
 }
 

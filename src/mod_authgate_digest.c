@@ -18,6 +18,7 @@
 #include <http_core.h>
 
 #include "ag_challenge.h"
+#include "ag_number.h"
 #include "mod_authgate.h"
 
 #define DEFAULT_LIFETIME 300                  /* seconds */
@@ -120,10 +121,8 @@ const char *authgate_set_nonce_lifetime(cmd_parms *cmd, void *dconf,
 {
     authgate_dir_conf *conf = dconf;
     apr_int64_t v;
-    char *end;
 
-    v = apr_strtoi64(arg, &end, 10);
-    if (*arg == '\0' || *end != '\0' || v < 1 || v > MAX_LIFETIME)
+    if (!ag_number_parse(arg, 1, MAX_LIFETIME, &v))
         return apr_psprintf(cmd->pool, "%s: '%s' is not a number of seconds "
                             "from 1 to %d", cmd->cmd->name, arg,
                             MAX_LIFETIME);
