@@ -1,8 +1,9 @@
 -- wrk script of the Digest cases: requests precomputed from real nonces of
 -- the running server (bench/cases/digest-requests), each nonce-count used
 -- once, the nonces in turn.  Every wrk run (each round, the warm-up)
--- fetches nonces of its own: NONCES of them, as that many clients would.  The case's algorithm and credentials come from its .conf
--- line "# digest: ALGORITHM USER PASSWORD".
+-- fetches nonces of its own: NONCES of them, as that many clients would.
+-- The case's algorithm and credentials come from its .conf line
+-- "# digest: ALGORITHM USER PASSWORD".
 
 -- As many counts as the run can use at 50,000 requests a second (its
 -- length is BENCH_DURATION; past them the counts are used again, which
@@ -50,6 +51,7 @@ function init(args)
   for k = 1, tonumber(it()) do templates[k] = it() end
   for line in it do
     local nc, response, k = line:match("^(%x+) (%x+) (%d+)$")
+    assert(k and templates[tonumber(k)], "digest-requests wrote: " .. line)
     n = n + 1
     requests[n] = wrk.format(nil, nil, {
       Authorization = string.format(templates[tonumber(k)], nc, response)
